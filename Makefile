@@ -1,0 +1,68 @@
+# Partnership Hub — every set-up step lives here, so a clean clone needs only `make run` or `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+# The suite runs on PostgreSQL and a real Redis; pytest-django creates its own test database.
+TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/partnership_hub
+TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
+
+.PHONY: help install run serve test test-fast e2e chromium vendor screenshots worker beat lint lock clean
+
+help:
+	@echo "make run          set up (virtualenv, install, migrate, demo data) and serve on http://127.0.0.1:8000"
+	@echo "make test         the whole test suite (PostgreSQL, Redis, headless Chromium)"
+	@echo "make e2e          only the browser journeys"
+	@echo "make screenshots  refresh the README screenshots from the running app"
+	@echo "make worker       a Celery worker and beat against the local Redis"
+	@echo "make vendor       refresh GOV.UK Frontend and axe-core from the npm registry"
+	@echo "make lock         re-pin constraints.txt from the current virtualenv"
+
+$(STAMP): pyproject.toml constraints.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e ".[dev]"
+	touch $(STAMP)
+
+install: $(STAMP)
+
+run: install
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py seed_demo --if-empty
+	$(BIN)/python manage.py runserver 127.0.0.1:8000
+
+serve: install
+	$(BIN)/python manage.py runserver 127.0.0.1:8000
+
+# Debian's Chromium: Playwright cannot download its own browser on these machines.
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  echo "Installing Debian's chromium for the browser tests..."; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+
+test: install chromium
+	DATABASE_URL=$(TEST_DATABASE_URL) TEST_REDIS_URL=$(TEST_REDIS_URL) $(BIN)/pytest -n 2 --dist loadgroup -q
+
+test-fast: install
+	DATABASE_URL=$(TEST_DATABASE_URL) TEST_REDIS_URL=$(TEST_REDIS_URL) $(BIN)/pytest -q -m "not e2e"
+
+e2e: install chromium
+	DATABASE_URL=$(TEST_DATABASE_URL) $(BIN)/pytest -q -m e2e
+
+screenshots: install chromium
+	DATABASE_URL=$(TEST_DATABASE_URL) SCREENSHOTS_DIR=docs/screenshots $(BIN)/pytest -q tests/e2e/test_screenshots.py
+
+worker: install
+	$(BIN)/celery -A partnership worker --beat --pool=solo --without-mingle --without-gossip --loglevel=INFO
+
+vendor:
+	bash scripts/vendor.sh
+
+lint: install
+	$(BIN)/ruff check .
+
+lock: install
+	$(BIN)/python -m pip freeze --exclude-editable | grep -v '^-e' > constraints.txt
+
+clean:
+	rm -rf $(VENV) staticfiles node_modules

@@ -1,0 +1,251 @@
+"""Directory search: free text, needs, place, delivery, cost and capacity, each result explained.
+
+A page costs a bounded number of queries whatever the number of matches: one for the rows of the
+page with the total counted by a window function, then one prefetch per relation shown.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector, TrigramWordSimilarity
+from django.db import connection
+from django.db.models import Count, F, FloatField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value, Window
+from django.db.models.functions import Greatest
+
+from partnership.models import MILES_PER_DEGREE_LATITUDE, Partnership, PostcodeDistrict
+
+from .models import Location, Service, ServiceAtLocation, TaxonomyTerm
+
+DELIVERY_FIELDS = {
+    "in_person": ("delivered_in_person", "in person"),
+    "home_visit": ("delivered_at_home", "home visits"),
+    "phone": ("delivered_by_phone", "by phone"),
+    "online": ("delivered_online", "online"),
+}
+# Trigram word similarity above which a misspelt word still counts as a match.
+TRIGRAM_THRESHOLD = 0.45
+
+
+@dataclass
+class DirectoryQuery:
+    text: str = ""
+    needs: list[TaxonomyTerm] = field(default_factory=list)
+    district: PostcodeDistrict | None = None
+    district_code: str = ""  # a real-looking district we have no centre for still filters by area
+    within_miles: int | None = None
+    delivery: list[str] = field(default_factory=list)
+    free_only: bool = False
+    accepting_only: bool = False
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.text or self.needs or self.district_code or self.delivery or self.free_only
+                    or self.accepting_only)
+
+
+@dataclass
+class Match:
+    service: Service
+    distance_miles: float | None
+    reasons: list[str]
+
+
+@dataclass
+class ResultPage:
+    matches: list[Match]
+    total: int
+    number: int
+    per_page: int
+
+    @property
+    def num_pages(self) -> int:
+        return max(1, math.ceil(self.total / self.per_page))
+
+    @property
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.number < self.num_pages
+
+    @property
+    def start_index(self) -> int:
+        return 0 if not self.total else (self.number - 1) * self.per_page + 1
+
+    @property
+    def end_index(self) -> int:
+        return min(self.total, self.number * self.per_page)
+
+
+def _squared_miles(lat0: float, lon0: float, lat_field: str, lon_field: str):
+    """Squared distance in miles on an equirectangular projection: exact enough at county scale."""
+    lon_scale = math.cos(math.radians(lat0)) * MILES_PER_DEGREE_LATITUDE
+    dy = (F(lat_field) - Value(lat0)) * Value(MILES_PER_DEGREE_LATITUDE)
+    dx = (F(lon_field) - Value(lon0)) * Value(lon_scale)
+    return dy * dy + dx * dx
+
+
+def _text_filter(queryset: QuerySet, text: str) -> tuple[QuerySet, bool]:
+    """Filter by free text; return the queryset and whether it carries a `rank` to order by."""
+    if connection.vendor == "postgresql":
+        query = SearchQuery(text, config="english", search_type="websearch")
+        vector = SearchVector("search_text", config="english")
+        queryset = queryset.annotate(
+            rank=Greatest(
+                SearchRank(vector, query),
+                TrigramWordSimilarity(text.lower(), "search_text") * Value(0.5),
+                output_field=FloatField(),
+            )
+        ).filter(
+            Q(pk__in=Service.objects.annotate(v=vector).filter(v=query).values("pk"))
+            | Q(pk__in=Service.objects.filter(search_text__trigram_word_similar=text.lower()).annotate(
+                sim=TrigramWordSimilarity(text.lower(), "search_text")).filter(sim__gte=TRIGRAM_THRESHOLD)
+                .values("pk"))
+        )
+        return queryset, True
+    # SQLite (the embedded demo): every word must appear somewhere in the listing.
+    for word in text.lower().split():
+        queryset = queryset.filter(search_text__contains=word)
+    return queryset, False
+
+
+def search_services(
+    *, partnership: Partnership, query: DirectoryQuery, page: int = 1, per_page: int = 20
+) -> ResultPage:
+    services = Service.objects.listed(partnership)
+
+    if query.needs:
+        # Needs chosen together widen the search; each result says which of them it meets.
+        services = services.filter(
+            pk__in=Service.needs.through.objects.filter(taxonomyterm__in=_with_descendants(query.needs))
+            .values("service_id")
+        )
+    for key in query.delivery:
+        services = services.filter(**{DELIVERY_FIELDS[key][0]: True})
+    if query.free_only:
+        services = services.filter(is_free=True)
+    if query.accepting_only:
+        services = services.filter(referral_capacity=Service.Capacity.ACCEPTING)
+
+    ranked = False
+    if query.text:
+        services, ranked = _text_filter(services, query.text)
+
+    order: list = []
+    if query.district_code:
+        in_area = partnership.area_districts.filter(code=query.district_code).exists()
+        reach = Service.objects.reaching(query.district_code, district_in_partnership_area=in_area).values("pk")
+        if query.district is not None:
+            lat0, lon0 = query.district.latitude, query.district.longitude
+            nearest = (
+                ServiceAtLocation.objects.filter(service=OuterRef("pk"), location__latitude__isnull=False)
+                .annotate(d2=_squared_miles(lat0, lon0, "location__latitude", "location__longitude"))
+                .order_by("d2")
+                .values("d2")[:1]
+            )
+            services = services.annotate(distance_sq=Subquery(nearest, output_field=FloatField()))
+            if query.within_miles:
+                near = _near_service_ids(lat0, lon0, query.within_miles)
+                services = services.filter(Q(pk__in=reach) | Q(pk__in=near))
+            else:
+                services = services.filter(pk__in=reach)
+            order.append(F("distance_sq").asc(nulls_last=True))
+        else:
+            services = services.filter(pk__in=reach)
+    if ranked:
+        order.insert(0, F("rank").desc())
+    order.append("name")
+
+    services = (
+        services.select_related("organisation")
+        .prefetch_related(
+            "needs",
+            Prefetch("locations", queryset=Location.objects.order_by("name")),
+            "service_area_districts",
+        )
+        .annotate(total_count=Window(Count("pk")))
+        .order_by(*order)
+    )
+    number = max(1, page)
+    rows = list(services[(number - 1) * per_page : number * per_page])
+    total = rows[0].total_count if rows else _count_if_past_end(services, number)
+    if not rows and number > 1 and total:
+        # A page past the end shows the last page rather than nothing.
+        return search_services(partnership=partnership, query=query,
+                               page=math.ceil(total / per_page), per_page=per_page)
+    return ResultPage(matches=[_explain(service, query) for service in rows], total=total, number=number,
+                      per_page=per_page)
+
+
+def _count_if_past_end(services: QuerySet, number: int) -> int:
+    return services.order_by().count() if number > 1 else 0
+
+
+def _near_service_ids(lat0: float, lon0: float, miles: int) -> QuerySet:
+    """Services with a location within `miles`; a bounding box first, so the index does the work."""
+    dlat = miles / MILES_PER_DEGREE_LATITUDE
+    dlon = miles / (MILES_PER_DEGREE_LATITUDE * max(0.1, math.cos(math.radians(lat0))))
+    return (
+        ServiceAtLocation.objects.filter(
+            location__latitude__range=(lat0 - dlat, lat0 + dlat),
+            location__longitude__range=(lon0 - dlon, lon0 + dlon),
+        )
+        .annotate(d2=_squared_miles(lat0, lon0, "location__latitude", "location__longitude"))
+        .filter(d2__lte=miles * miles)
+        .values("service_id")
+    )
+
+
+def _with_descendants(needs: list[TaxonomyTerm]) -> list:
+    """A need and its narrower terms: 'Breaks and respite' also finds a sitting service."""
+    ids = {need.pk for need in needs}
+    children = TaxonomyTerm.objects.filter(parent__in=ids).values_list("pk", flat=True)
+    return list(ids | set(children))
+
+
+def _explain(service: Service, query: DirectoryQuery) -> Match:
+    reasons: list[str] = []
+    distance = None
+    if query.needs:
+        wanted = {need.pk for need in query.needs}
+        met = [need.name for need in service.needs.all() if need.pk in wanted or need.parent_id in wanted]
+        if met:
+            reasons.append("Covers " + _join(sorted(set(met), key=str.lower)).lower())
+    if query.text:
+        reasons.append(f"Matches “{query.text}”")
+    if query.district_code:
+        distance_sq = getattr(service, "distance_sq", None)
+        if distance_sq is not None:
+            distance = math.sqrt(max(distance_sq, 0.0))
+            reasons.append(_miles(distance) + f" from {query.district_code}")
+        district_codes = {district.code for district in service.service_area_districts.all()}
+        if query.district_code in district_codes:
+            reasons.append(f"Serves {query.district_code}")
+        elif service.serves_whole_area:
+            reasons.append("Serves the whole partnership area")
+        if service.is_remote and query.district_code not in district_codes:
+            reasons.append("Available " + _join([m.lower() for m in service.delivery_methods
+                                                   if m in ("By phone", "Online")]))
+    for key in query.delivery:
+        reasons.append("Delivered " + DELIVERY_FIELDS[key][1])
+    if query.free_only:
+        reasons.append("Free")
+    if query.accepting_only or service.referral_capacity != Service.Capacity.ACCEPTING:
+        reasons.append(service.wait_description)
+    return Match(service=service, distance_miles=distance, reasons=reasons)
+
+
+def _miles(distance: float) -> str:
+    if distance < 0.5:
+        return "Under 1 mile"
+    rounded = round(distance)
+    return f"{rounded} mile{'s' if rounded != 1 else ''}"
+
+
+def _join(items: list[str]) -> str:
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " and " + items[-1]

@@ -1,0 +1,78 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.db.models import Prefetch
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_GET
+
+from partnership.models import Partnership
+
+from .forms import DirectorySearchForm
+from .models import Location, Membership, Organisation, Service
+from .search import search_services
+
+
+def _partnership() -> Partnership:
+    partnership = Partnership.objects.current()
+    if partnership is None:
+        raise Http404("No partnership has been set up yet")
+    return partnership
+
+
+def _page_number(request: HttpRequest) -> int:
+    try:
+        return max(1, min(int(request.GET.get("page", 1)), 10_000))
+    except ValueError:
+        return 1
+
+
+@require_GET
+def search(request: HttpRequest) -> HttpResponse:
+    partnership = _partnership()
+    form = DirectorySearchForm(request.GET or None, partnership=partnership)
+    results = None
+    if form.is_bound and form.is_valid():
+        query = form.to_query()
+        if not query.is_empty:
+            results = search_services(
+                partnership=partnership, query=query, page=_page_number(request),
+                per_page=settings.DIRECTORY_PAGE_SIZE,
+            )
+    querystring = request.GET.copy()
+    querystring.pop("page", None)
+    return render(request, "organisations/search.html", {
+        "form": form,
+        "results": results,
+        "partnership": partnership,
+        "querystring": querystring.urlencode(),
+    })
+
+
+@require_GET
+def service_detail(request: HttpRequest, pk) -> HttpResponse:
+    partnership = _partnership()
+    service = get_object_or_404(
+        Service.objects.listed(partnership)
+        .select_related("organisation")
+        .prefetch_related(
+            "needs", "condition_groups", "service_area_districts",
+            Prefetch("locations", queryset=Location.objects.order_by("name")),
+        ),
+        pk=pk,
+    )
+    return render(request, "organisations/service_detail.html", {"service": service})
+
+
+@require_GET
+def organisation_detail(request: HttpRequest, pk) -> HttpResponse:
+    partnership = _partnership()
+    organisation = get_object_or_404(
+        Organisation.objects.filter(memberships__partnership=partnership,
+                                    memberships__status=Membership.Status.ACTIVE),
+        pk=pk,
+    )
+    services = Service.objects.listed(partnership).filter(organisation=organisation).prefetch_related("needs")
+    return render(request, "organisations/organisation_detail.html", {
+        "organisation": organisation, "services": services,
+    })

@@ -1,0 +1,14 @@
+"""The Celery app. Configuration comes from Django settings (CELERY_*), so one module rules both."""
+
+import os
+
+from celery import Celery
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "partnership.settings")
+
+app = Celery("partnership")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()
+
+# Periodic schedules are defined here, in one place, as the capabilities that need them land.
+app.conf.beat_schedule = {}

@@ -1,0 +1,166 @@
+"""The core: people, partnerships, the partnership manager role, and places (postcode districts)."""
+
+from __future__ import annotations
+
+import math
+import re
+import uuid
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.db import models
+from django.urls import reverse
+
+# A UK postcode: outward code (area + district) then, optionally, the inward code.
+POSTCODE_RE = re.compile(r"^([A-Z]{1,2}[0-9][A-Z0-9]?)\s*([0-9][A-Z]{2})?$")
+MILES_PER_DEGREE_LATITUDE = 69.05
+
+
+def normalise_postcode(value: str) -> str:
+    """'gu1 4ab' -> 'GU1 4AB'; 'gu1' -> 'GU1'. Returns '' for something that is not a postcode."""
+    compact = re.sub(r"\s+", "", (value or "").upper())
+    if not compact:
+        return ""
+    if len(compact) >= 5 and POSTCODE_RE.match(f"{compact[:-3]} {compact[-3:]}"):
+        return f"{compact[:-3]} {compact[-3:]}"
+    if POSTCODE_RE.match(compact):
+        return compact
+    return ""
+
+
+def outcode_of(postcode: str) -> str:
+    """The postcode district ('GU1') of a full or partial postcode, or '' if it is not one."""
+    normalised = normalise_postcode(postcode)
+    return normalised.split(" ")[0] if normalised else ""
+
+
+class UserManager(BaseUserManager["User"]):
+    use_in_migrations = True
+
+    def _create_user(self, email: str, password: str | None, **extra) -> User:
+        if not email:
+            raise ValueError("An email address is required")
+        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email: str, password: str | None = None, **extra) -> User:
+        extra.setdefault("is_staff", False)
+        extra.setdefault("is_superuser", False)
+        return self._create_user(email, password, **extra)
+
+    def create_superuser(self, email: str, password: str | None = None, **extra) -> User:
+        extra.setdefault("is_staff", True)
+        extra.setdefault("is_superuser", True)
+        return self._create_user(email, password, **extra)
+
+
+class User(AbstractUser):
+    """A person who signs in. Email is the login; what they may do comes from their memberships."""
+
+    username = None
+    email = models.EmailField("email address", unique=True)
+    job_title = models.CharField(max_length=120, blank=True)
+
+    USERNAME_FIELD = "email"
+    REQUIRED_FIELDS: list[str] = []
+
+    objects = UserManager()
+
+    class Meta:
+        ordering = ["email"]
+
+    def __str__(self) -> str:
+        return self.get_full_name() or self.email
+
+    @property
+    def display_name(self) -> str:
+        return self.get_full_name() or self.email
+
+
+class PartnershipQuerySet(models.QuerySet):
+    def current(self) -> Partnership | None:
+        """The partnership this site serves: PARTNERSHIP_SLUG when several share an installation."""
+        slug = settings.PARTNERSHIP_SLUG
+        if slug:
+            return self.filter(slug=slug).first()
+        return self.order_by("created_at").first()
+
+    def managed_by(self, user) -> PartnershipQuerySet:
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(managers__user=user)
+
+
+class Partnership(models.Model):
+    """A local partnership: a council, the NHS and voluntary groups who support people together."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    slug = models.SlugField(unique=True)
+    name = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    area_name = models.CharField(max_length=200, blank=True, help_text="For example, Surrey")
+    area_districts = models.ManyToManyField(
+        "PostcodeDistrict",
+        blank=True,
+        related_name="partnerships",
+        help_text="The postcode districts the partnership covers.",
+    )
+    # Acknowledge a referral within this many working days (PRODUCT.md: default 3).
+    response_target_days = models.PositiveSmallIntegerField(default=3)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = PartnershipQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("organisations:search")
+
+
+class PartnershipManager(models.Model):
+    """The partnership manager role: runs the membership, the taxonomy and the insight."""
+
+    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="managers")
+    user = models.ForeignKey("partnership.User", on_delete=models.CASCADE, related_name="managed_partnerships")
+    granted_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["partnership", "user"], name="unique_partnership_manager"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} manages {self.partnership}"
+
+
+class PostcodeDistrict(models.Model):
+    """A postcode district (outcode) and its centre, for distance without an online lookup."""
+
+    code = models.CharField(max_length=4, primary_key=True)
+    latitude = models.FloatField()
+    longitude = models.FloatField()
+
+    class Meta:
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.code
+
+    def miles_to(self, latitude: float, longitude: float) -> float:
+        return distance_miles(self.latitude, self.longitude, latitude, longitude)
+
+
+def distance_miles(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle distance in miles (haversine)."""
+    radius = 3958.8
+    phi1, phi2 = math.radians(lat1), math.radians(lat2)
+    dphi = phi2 - phi1
+    dlambda = math.radians(lon2 - lon1)
+    a = math.sin(dphi / 2) ** 2 + math.cos(phi1) * math.cos(phi2) * math.sin(dlambda / 2) ** 2
+    return 2 * radius * math.asin(math.sqrt(a))

@@ -1,0 +1,49 @@
+"""Service navigation: what a person can do, shown in the header.
+
+The core knows no app; each app listed in settings.NAVIGATION_PROVIDERS offers its own items.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.urls import reverse
+from django.utils.module_loading import import_string
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    url_name: str
+    order: int = 50
+
+    @property
+    def url(self) -> str:
+        return reverse(self.url_name)
+
+
+def items_for(request) -> list[NavItem]:
+    items: list[NavItem] = []
+    for path in settings.NAVIGATION_PROVIDERS:
+        items.extend(import_string(path)(request))
+    return sorted(items, key=lambda item: item.order)
+
+
+def context(request) -> dict:
+    def lazy_items():
+        items = items_for(request)
+        current = request.path
+        return [
+            {"label": item.label, "url": item.url, "active": current.startswith(item.url) and item.url != "/"}
+            for item in items
+        ]
+
+    def partnership():
+        from .models import Partnership
+
+        if not hasattr(request, "_current_partnership"):
+            request._current_partnership = Partnership.objects.current()
+        return request._current_partnership
+
+    return {"service_navigation": lazy_items, "current_partnership": partnership}

@@ -1,0 +1,69 @@
+"""Shared fixtures: the named personas of PRODUCT.md in a small partnership."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+
+from organisations.models import Organisation, StaffRole, TaxonomyTerm
+from organisations.services import need_taxonomy_install
+from partnership.models import Partnership, User
+
+from . import factories
+
+SURREY_DISTRICTS = ["GU1", "GU2", "GU3", "GU4", "GU5", "GU7", "GU21", "GU22", "KT22", "RH1", "RH4"]
+
+
+@pytest.fixture
+def partnership(db) -> Partnership:
+    partnership = factories.PartnershipFactory(slug="surrey", name="Surrey Carers Partnership",
+                                               districts=SURREY_DISTRICTS)
+    need_taxonomy_install(partnership=partnership)
+    return partnership
+
+
+@pytest.fixture
+def needs(partnership) -> dict[str, TaxonomyTerm]:
+    """The partnership's needs by code: needs['breaks'], needs['emotional-support'], ..."""
+    return {term.code: term for term in TaxonomyTerm.objects.needs_of(partnership)}
+
+
+@dataclass
+class Personas:
+    referrer: User  # a frontline worker at a GP practice
+    coordinator: User  # a service coordinator at the lead carers' charity
+    org_admin: User  # the carers' charity's organisation admin
+    manager: User  # the partnership manager
+    outsider: User  # a coordinator at another organisation
+    gp_practice: Organisation
+    charity: Organisation
+    other_charity: Organisation
+
+
+@pytest.fixture
+def personas(partnership) -> Personas:
+    gp = factories.MembershipFactory(
+        partnership=partnership,
+        organisation=factories.OrganisationFactory(name="Riverside Medical Practice",
+                                                   kind=Organisation.Kind.GP_PRACTICE),
+    )
+    charity = factories.MembershipFactory(
+        partnership=partnership, organisation=factories.OrganisationFactory(name="Action for Carers Surrey")
+    )
+    other = factories.MembershipFactory(
+        partnership=partnership, organisation=factories.OrganisationFactory(name="Woking Community Group")
+    )
+    referrer = factories.StaffRoleFactory(membership=gp, role=StaffRole.Role.REFERRER,
+                                          user__email="gp@example.org").user
+    coordinator = factories.StaffRoleFactory(membership=charity, role=StaffRole.Role.COORDINATOR,
+                                             user__email="coordinator@example.org").user
+    org_admin = factories.StaffRoleFactory(membership=charity, role=StaffRole.Role.ORG_ADMIN,
+                                           user__email="admin@example.org").user
+    outsider = factories.StaffRoleFactory(membership=other, role=StaffRole.Role.COORDINATOR,
+                                          user__email="outsider@example.org").user
+    manager = factories.PartnershipManagerFactory(partnership=partnership,
+                                                  user__email="manager@example.org").user
+    return Personas(referrer=referrer, coordinator=coordinator, org_admin=org_admin, manager=manager,
+                    outsider=outsider, gp_practice=gp.organisation, charity=charity.organisation,
+                    other_charity=other.organisation)
