@@ -167,6 +167,7 @@ ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
 ACCOUNT_PREVENT_ENUMERATION = True
 # Staff accounts are created by invitation; nobody joins a partnership by signing up on the site.
 ACCOUNT_ADAPTER = "partnership.adapters.AccountAdapter"
+ACCOUNT_FORMS = {"login": "partnership.forms.LoginForm"}
 ACCOUNT_ALLOW_SIGNUPS = _bool("ACCOUNT_ALLOW_SIGNUPS", False)
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Partnership Hub"
