@@ -50,7 +50,11 @@ class Organisation(models.Model):
     address_1 = models.CharField("address line 1", max_length=200, blank=True)
     city = models.CharField("town or city", max_length=100, blank=True)
     postal_code = models.CharField("postcode", max_length=10, blank=True)
-    # Team visibility of referrals (a later capability) and other settings live on the organisation.
+    team_visibility = models.BooleanField(
+        "colleagues see each other's referrals",
+        default=False,
+        help_text="Frontline workers here can follow the prescriptions their colleagues wrote.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -300,6 +304,10 @@ class Service(models.Model):
     email = models.EmailField(blank=True)
     phone = models.CharField(max_length=40, blank=True)
     contact_name = models.CharField(max_length=120, blank=True)
+    referral_email = models.EmailField(
+        "referral inbox email", blank=True,
+        help_text="Told (without personal details) when a referral arrives, as well as the coordinators.",
+    )
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.ACTIVE)
 
     needs = models.ManyToManyField(TaxonomyTerm, blank=True, related_name="services")

@@ -12,5 +12,7 @@ class LoginForm(AllauthLoginForm):
             field.widget.attrs.pop("placeholder", None)
         self.fields["login"].widget.attrs["spellcheck"] = "false"
         self.fields["login"].error_messages["required"] = "Enter your email address"
-        self.fields["login"].error_messages["invalid"] = "Enter an email address in the correct format, like name@example.org"
+        self.fields["login"].error_messages["invalid"] = (
+            "Enter an email address in the correct format, like name@example.org"
+        )
         self.fields["password"].error_messages["required"] = "Enter your password"

@@ -1,0 +1,409 @@
+"""Carers, carer's prescriptions (referrals), the items routed to each service, and their timeline.
+
+A Referral is the prescription a frontline worker writes; each chosen service gets a ReferralItem that
+the service works through its lifecycle. Everything that happens is a ReferralEvent on the timeline.
+"""
+
+from __future__ import annotations
+
+import secrets
+import uuid
+from datetime import date
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Exists, OuterRef, Q
+from django.urls import reverse
+from django.utils import timezone
+
+from organisations.models import ConditionGroup, Membership, Organisation, Service, StaffRole, TaxonomyTerm
+from partnership.models import Partnership
+
+# References avoid characters that are easy to confuse when read aloud or written down (0/O, 1/I/L, 5/S,
+# 2/Z, 8/B, U/V): a carer reads theirs over the phone.
+REFERENCE_ALPHABET = "34679ACDEFGHJKMNPQRTWXY"
+REFERENCE_LENGTH = 8
+
+
+def new_reference() -> str:
+    body = "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(REFERENCE_LENGTH))
+    return f"{body[:4]}-{body[4:]}"
+
+
+def age_on(born: date, today: date) -> int:
+    return today.year - born.year - ((today.month, today.day) < (born.month, born.day))
+
+
+YOUNG_CARER_AGE = 18
+
+
+class Carer(models.Model):
+    """A person who looks after somebody, as known to one partnership."""
+
+    class ContactMethod(models.TextChoices):
+        PHONE = "phone", "Phone call"
+        TEXT = "text", "Text message"
+        EMAIL = "email", "Email"
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="carers")
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="carer"
+    )
+    first_name = models.CharField(max_length=100)
+    last_name = models.CharField(max_length=100)
+    date_of_birth = models.DateField()
+    postcode = models.CharField(max_length=10)
+    district = models.CharField("postcode district", max_length=4, db_index=True)
+    phone = models.CharField(max_length=30, blank=True)
+    email = models.EmailField(blank=True)
+    preferred_contact = models.CharField(max_length=10, choices=ContactMethod.choices, default=ContactMethod.PHONE)
+    language = models.CharField("preferred language", max_length=60, blank=True, default="English")
+    needs_interpreter = models.BooleanField(default=False)
+    accessibility_needs = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    anonymised_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [
+            # Matching a carer already known: same name, date of birth and postcode; or email; or phone.
+            models.Index(fields=["partnership", "date_of_birth", "postcode"], name="carer_identity"),
+            models.Index(fields=["partnership", "email"], name="carer_email"),
+            models.Index(fields=["partnership", "phone"], name="carer_phone"),
+        ]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}".strip()
+
+    def age(self, today: date | None = None) -> int:
+        return age_on(self.date_of_birth, today or timezone.localdate())
+
+    @property
+    def is_young_carer(self) -> bool:
+        return self.age() < YOUNG_CARER_AGE
+
+
+class ReferralQuerySet(models.QuerySet):
+    def visible_to(self, user) -> ReferralQuerySet:
+        """The one rule for who may see a whole prescription; anything else is a 404.
+
+        The referrer; colleagues at the referring organisation where it has turned team visibility on;
+        the partnership's managers; and the carer it is about. A draft is its writer's alone.
+        Receiving services see their own item, through ReferralItem.objects.for_inbox().
+        """
+        if not user.is_authenticated:
+            return self.none()
+        team = StaffRole.objects.filter(
+            user=user,
+            membership__status=Membership.Status.ACTIVE,
+            membership__organisation=OuterRef("referring_organisation"),
+            membership__organisation__team_visibility=True,
+            membership__partnership=OuterRef("partnership"),
+        )
+        managing = user.managed_partnerships.filter(partnership=OuterRef("partnership"))
+        visible = Q(referrer=user) | Exists(team) | Exists(managing) | Q(carer__user=user)
+        return self.filter(visible).exclude(Q(status=Referral.Status.DRAFT) & ~Q(referrer=user))
+
+    def drafts_of(self, user) -> ReferralQuerySet:
+        return self.filter(status=Referral.Status.DRAFT, referrer=user) if user.is_authenticated else self.none()
+
+
+class Referral(models.Model):
+    """A carer's prescription: who the carer is, whom they care for, what they need, and consent."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        SENT = "sent", "Sent"
+
+    class Urgency(models.TextChoices):
+        ROUTINE = "routine", "Routine"
+        SOON = "soon", "Soon — within a week"
+        URGENT = "urgent", "Urgent — carer at risk of breakdown"
+
+    class Relationship(models.TextChoices):
+        PARTNER = "partner", "Husband, wife or partner"
+        PARENT = "parent", "Parent"
+        CHILD = "child", "Son or daughter"
+        SIBLING = "sibling", "Brother or sister"
+        OTHER_FAMILY = "other_family", "Other family member"
+        FRIEND = "friend", "Friend or neighbour"
+
+    class ConsentMethod(models.TextChoices):
+        VERBAL = "verbal", "Verbally"
+        WRITTEN = "written", "In writing"
+        ELECTRONIC = "electronic", "Electronically"
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    reference = models.CharField(max_length=9, unique=True, null=True, blank=True)
+    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="referrals")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    carer = models.ForeignKey(Carer, on_delete=models.PROTECT, null=True, blank=True, related_name="referrals")
+    referrer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="referrals_made"
+    )
+    referring_organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="referrals_made"
+    )
+
+    # The person cared for
+    relationship = models.CharField(max_length=20, choices=Relationship.choices, blank=True)
+    condition_group = models.ForeignKey(
+        ConditionGroup, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    lives_together = models.BooleanField(null=True)
+    young_carer = models.BooleanField(default=False)
+
+    needs = models.ManyToManyField(TaxonomyTerm, related_name="referrals", blank=True)
+    urgency = models.CharField(max_length=10, choices=Urgency.choices, default=Urgency.ROUTINE)
+    note = models.TextField(blank=True)
+
+    consent_given = models.BooleanField(default=False)
+    consent_method = models.CharField(max_length=12, choices=ConsentMethod.choices, blank=True)
+    consent_given_at = models.DateTimeField(null=True, blank=True)
+    consent_withdrawn_at = models.DateTimeField(null=True, blank=True)
+
+    # A draft keeps what was typed so far; it is deleted after DRAFT_RETENTION_DAYS.
+    draft_data = models.JSONField(default=dict, blank=True)
+    # One submission, one referral: the form carries this token and a repeat finds the first.
+    submission_token = models.UUIDField(unique=True, default=uuid.uuid4, editable=False)
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ReferralQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [
+            models.Index(fields=["referrer", "status", "-created_at"], name="referral_by_referrer"),
+            models.Index(fields=["referring_organisation", "status", "-created_at"], name="referral_by_org"),
+            models.Index(fields=["status", "updated_at"], name="referral_drafts"),
+        ]
+
+    def __str__(self) -> str:
+        return self.reference or "Draft prescription"
+
+    def get_absolute_url(self) -> str:
+        return reverse("referrals:detail", kwargs={"reference": self.reference})
+
+
+OPEN_STATUSES = ("sent", "accepted", "in_contact")
+
+
+class ReferralItemQuerySet(models.QuerySet):
+    def for_inbox(self, user, organisation: Organisation | None = None) -> ReferralItemQuerySet:
+        """Items routed to services of the organisations where `user` is a coordinator."""
+        if not user.is_authenticated:
+            return self.none()
+        coordinating = StaffRole.objects.filter(
+            user=user, role=StaffRole.Role.COORDINATOR, membership__status=Membership.Status.ACTIVE
+        )
+        items = self.filter(
+            Exists(coordinating.filter(membership__organisation=OuterRef("service__organisation"),
+                                       membership__partnership=OuterRef("referral__partnership")))
+        )
+        if organisation is not None:
+            items = items.filter(service__organisation=organisation)
+        return items
+
+    def open(self) -> ReferralItemQuerySet:
+        return self.filter(status__in=OPEN_STATUSES)
+
+
+class ReferralItem(models.Model):
+    """One service's part of a prescription, worked through to an outcome."""
+
+    class Status(models.TextChoices):
+        SENT = "sent", "Sent"
+        ACCEPTED = "accepted", "Accepted"
+        IN_CONTACT = "in_contact", "In contact"
+        CLOSED = "closed", "Closed"
+        DECLINED = "declined", "Declined"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+
+    class Outcome(models.TextChoices):
+        SUPPORTED = "supported", "Supported"
+        CARER_DECLINED = "carer_declined", "Carer declined support"
+        COULD_NOT_CONTACT = "could_not_contact", "Could not contact the carer"
+
+    class DeclineReason(models.TextChoices):
+        NOT_ELIGIBLE = "not_eligible", "The carer is not eligible for this service"
+        NO_CAPACITY = "no_capacity", "We have no capacity at the moment"
+        OUT_OF_AREA = "out_of_area", "The carer lives outside our area"
+        WRONG_SERVICE = "wrong_service", "Another service would suit the carer better"
+        ALREADY_SUPPORTED = "already_supported", "We already support this carer"
+        OTHER = "other", "Another reason"
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="items")
+    service = models.ForeignKey(Service, on_delete=models.PROTECT, related_name="referral_items")
+    # Denormalised from the referral so the database itself refuses a second open item for the same
+    # carer and service.
+    carer = models.ForeignKey(Carer, on_delete=models.PROTECT, related_name="referral_items")
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.SENT)
+    outcome = models.CharField(max_length=20, choices=Outcome.choices, blank=True)
+    decline_reason = models.CharField(max_length=20, choices=DeclineReason.choices, blank=True)
+    suggested_service = models.ForeignKey(
+        Service, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    rerouted_from = models.OneToOneField(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="rerouted_to"
+    )
+    match_reasons = models.JSONField(default=list, blank=True)
+    contact_attempts = models.PositiveSmallIntegerField(default=0)
+    created_at = models.DateTimeField(default=timezone.now)
+    status_changed_at = models.DateTimeField(default=timezone.now)
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ReferralItemQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["carer", "service"],
+                condition=Q(status__in=OPEN_STATUSES),
+                name="one_open_item_per_carer_service",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["service", "status", "-created_at"], name="item_inbox"),
+            models.Index(fields=["status", "created_at"], name="item_status_age"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.referral} → {self.service}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("referrals:item", kwargs={"pk": self.pk})
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+
+class ReferralEvent(models.Model):
+    """A line on a prescription's timeline: who did what, and when."""
+
+    class Kind(models.TextChoices):
+        SENT = "sent", "Prescription sent"
+        ROUTED = "routed", "Sent to service"
+        ACCEPTED = "accepted", "Accepted"
+        CONTACT_ATTEMPT = "contact_attempt", "Tried to contact the carer"
+        IN_CONTACT = "in_contact", "In contact with the carer"
+        CLOSED = "closed", "Closed"
+        DECLINED = "declined", "Declined"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+        REROUTED = "rerouted", "Re-routed to another service"
+        CONSENT_WITHDRAWN = "consent_withdrawn", "Consent withdrawn"
+
+    referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="events")
+    item = models.ForeignKey(ReferralItem, on_delete=models.CASCADE, null=True, blank=True, related_name="events")
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    note = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} at {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class UnmetNeed(models.Model):
+    """A need of a prescription that no service meets in the carer's area, kept for insight."""
+
+    referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="unmet_needs")
+    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="unmet_needs")
+    need = models.ForeignKey(TaxonomyTerm, on_delete=models.CASCADE, related_name="unmet")
+    district = models.CharField(max_length=4)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["referral", "need"], name="unique_unmet_need")]
+        indexes = [models.Index(fields=["partnership", "district", "created_at"], name="unmet_by_area")]
+
+    def __str__(self) -> str:
+        return f"{self.need} unmet in {self.district}"
+
+
+class CarerRecordAccess(models.Model):
+    """The audit trail: every read and change of a carer's record, by whom and when."""
+
+    class Action(models.TextChoices):
+        VIEW = "view", "Viewed"
+        CREATE = "create", "Created"
+        CHANGE = "change", "Changed"
+
+    carer = models.ForeignKey(Carer, on_delete=models.CASCADE, related_name="access_log")
+    referral = models.ForeignKey(Referral, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    action = models.CharField(max_length=10, choices=Action.choices)
+    what = models.CharField(max_length=100, blank=True)
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [models.Index(fields=["carer", "at"], name="carer_access_by_time")]
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()} {self.what} at {self.at:%Y-%m-%d %H:%M}"
+
+
+class Notification(models.Model):
+    """The outbox: one message to one recipient on one channel, written in the transaction of the change
+    that caused it and delivered by a worker. It holds ids, never copies of personal data.
+    """
+
+    class Channel(models.TextChoices):
+        EMAIL = "email", "Email"
+        SMS = "sms", "Text message"
+        IN_APP = "in_app", "In the app"
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending"
+        SENDING = "sending", "Sending"
+        SENT = "sent", "Sent"
+        FAILED = "failed", "Failed"
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    # What caused it, e.g. "item-routed:<item id>"; with the recipient and channel it is sent once.
+    event_key = models.CharField(max_length=120)
+    recipient_key = models.CharField(max_length=80)
+    recipient_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, blank=True, related_name="notifications"
+    )
+    recipient_carer = models.ForeignKey(Carer, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    recipient_service = models.ForeignKey(Service, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    channel = models.CharField(max_length=10, choices=Channel.choices)
+    template = models.CharField(max_length=60)
+    context = models.JSONField(default=dict, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.CharField(max_length=300, blank=True)
+    provider_id = models.CharField(max_length=100, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["event_key", "recipient_key", "channel"], name="one_notification_per_event"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["status", "created_at"], name="notification_relay"),
+            models.Index(fields=["recipient_user", "channel", "read_at"], name="notification_unread"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.template} to {self.recipient_key} by {self.channel} ({self.status})"
