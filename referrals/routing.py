@@ -1,0 +1,233 @@
+"""Routing: which services a carer's prescription should go to, in what order, and why.
+
+`route()` is a pure function of the carer's circumstances and a snapshot of the directory, so the
+rules of PRODUCT.md can be tested on their own. `load_directory()` takes that snapshot from the
+database in a fixed number of queries, whatever the size of the directory.
+
+A service is a candidate when it is active, its organisation is an active member of the partnership,
+it accepts referrals (or has a waiting list), it meets at least one selected need, its eligibility
+fits the carer (age, young carer, condition group) and it reaches the carer's place (its area covers
+the carer's district, or it serves the whole partnership area, or it works by phone or online).
+Candidates rank by needs covered, then distance, then waiting time.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from django.db.models import Prefetch
+
+from organisations.models import Location, Service, TaxonomyTerm
+from partnership.models import Partnership, PostcodeDistrict, distance_miles
+
+
+@dataclass(frozen=True)
+class Need:
+    id: object
+    name: str
+    # The need itself and its narrower terms: a sitting service meets "breaks and respite".
+    term_ids: frozenset
+
+
+@dataclass(frozen=True)
+class Circumstances:
+    age: int
+    young_carer: bool
+    condition_group: str | None
+    district: str
+    district_in_partnership_area: bool
+    latitude: float | None = None
+    longitude: float | None = None
+
+
+@dataclass(frozen=True)
+class ServiceFacts:
+    id: object
+    name: str
+    organisation_name: str
+    need_ids: frozenset
+    minimum_age: int | None
+    maximum_age: int | None
+    carer_ages: str
+    condition_groups: frozenset
+    districts: frozenset
+    serves_whole_area: bool
+    by_phone: bool
+    online: bool
+    coordinates: tuple = ()
+    waiting_list: bool = False
+    usual_wait_weeks: int | None = None
+
+
+@dataclass
+class Match:
+    service: ServiceFacts
+    needs_met: list[Need]
+    distance_miles: float | None
+    reasons: list[str]
+    selected: bool = False
+
+
+@dataclass
+class Routing:
+    matches: list[Match]
+    unmet_needs: list[Need]
+    # Services that already have an open referral for this carer: not proposed again.
+    already_open: list[ServiceFacts] = field(default_factory=list)
+
+    @property
+    def selected(self) -> list[Match]:
+        return [match for match in self.matches if match.selected]
+
+
+def route(
+    *,
+    circumstances: Circumstances,
+    needs: list[Need],
+    directory: Iterable[ServiceFacts],
+    open_service_ids: frozenset = frozenset(),
+) -> Routing:
+    matches: list[Match] = []
+    already_open: list[ServiceFacts] = []
+    for service in directory:
+        met = [need for need in needs if need.term_ids & service.need_ids]
+        if not met or not _eligible(service, circumstances) or not _reaches(service, circumstances):
+            continue
+        if service.id in open_service_ids:
+            already_open.append(service)
+            continue
+        distance = _distance(service, circumstances)
+        matches.append(Match(service=service, needs_met=met, distance_miles=distance,
+                             reasons=_reasons(service, met, distance, circumstances)))
+
+    matches.sort(key=lambda m: (
+        -len(m.needs_met),
+        m.distance_miles if m.distance_miles is not None else float("inf"),
+        (m.service.usual_wait_weeks or 0) if m.service.waiting_list else -1,
+        m.service.name,
+    ))
+
+    # Propose the best match for each need; one service may answer several.
+    for need in needs:
+        covering = [m for m in matches if need in m.needs_met]
+        if covering and not any(m.selected for m in covering):
+            covering[0].selected = True
+
+    open_need_ids = {need.id for s in already_open for need in needs if need.term_ids & s.need_ids}
+    unmet = [need for need in needs
+             if not any(need in m.needs_met for m in matches) and need.id not in open_need_ids]
+    return Routing(matches=matches, unmet_needs=unmet, already_open=already_open)
+
+
+def _eligible(service: ServiceFacts, carer: Circumstances) -> bool:
+    if service.minimum_age is not None and carer.age < service.minimum_age:
+        return False
+    if service.maximum_age is not None and carer.age > service.maximum_age:
+        return False
+    if carer.young_carer and service.carer_ages == Service.CarerAges.ADULTS:
+        return False
+    if not carer.young_carer and service.carer_ages == Service.CarerAges.YOUNG:
+        return False
+    if service.condition_groups and carer.condition_group and carer.condition_group not in service.condition_groups:
+        return False
+    return True
+
+
+def _reaches(service: ServiceFacts, carer: Circumstances) -> bool:
+    return (
+        carer.district in service.districts
+        or (service.serves_whole_area and carer.district_in_partnership_area)
+        or service.by_phone
+        or service.online
+    )
+
+
+def _distance(service: ServiceFacts, carer: Circumstances) -> float | None:
+    if carer.latitude is None or carer.longitude is None or not service.coordinates:
+        return None
+    return min(distance_miles(carer.latitude, carer.longitude, lat, lon) for lat, lon in service.coordinates)
+
+
+def _reasons(service: ServiceFacts, met: list[Need], distance: float | None, carer: Circumstances) -> list[str]:
+    reasons = ["Covers " + _join([need.name.lower() for need in met])]
+    if distance is not None:
+        miles = round(distance)
+        reasons.append("under 1 mile" if distance < 0.5 else f"{miles} mile{'s' if miles != 1 else ''}")
+    elif carer.district in service.districts:
+        reasons.append(f"serves {carer.district}")
+    elif service.serves_whole_area and carer.district_in_partnership_area:
+        reasons.append("serves the whole area")
+    remote = [label for label, flag in (("by phone", service.by_phone), ("online", service.online)) if flag]
+    if remote:
+        reasons.append(" and ".join(remote))
+    if service.waiting_list:
+        weeks = service.usual_wait_weeks
+        reasons.append(f"usual wait {weeks} week{'s' if weeks != 1 else ''}" if weeks else "waiting list")
+    else:
+        reasons.append("accepting referrals")
+    return reasons
+
+
+def _join(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+# --- Loading the snapshot ----------------------------------------------------------------------------
+
+
+def needs_for(terms: Iterable[TaxonomyTerm]) -> list[Need]:
+    terms = list(terms)
+    children: dict = {}
+    for parent_id, child_id in TaxonomyTerm.objects.filter(parent__in=terms).values_list("parent_id", "pk"):
+        children.setdefault(parent_id, set()).add(child_id)
+    return [Need(id=t.pk, name=t.name, term_ids=frozenset({t.pk} | children.get(t.pk, set()))) for t in terms]
+
+
+def circumstances_for(*, partnership: Partnership, age: int, young_carer: bool, condition_group: str | None,
+                      district: str) -> Circumstances:
+    centre = PostcodeDistrict.objects.filter(code=district).first()
+    return Circumstances(
+        age=age,
+        young_carer=young_carer,
+        condition_group=condition_group,
+        district=district,
+        district_in_partnership_area=partnership.area_districts.filter(code=district).exists(),
+        latitude=centre.latitude if centre else None,
+        longitude=centre.longitude if centre else None,
+    )
+
+
+def load_directory(*, partnership: Partnership, needs: list[Need]) -> list[ServiceFacts]:
+    """The services that could meet any of these needs, as plain facts, in five queries."""
+    term_ids = set().union(*(need.term_ids for need in needs)) if needs else set()
+    services = (
+        Service.objects.listed(partnership)
+        .exclude(referral_capacity=Service.Capacity.PAUSED)
+        .filter(pk__in=Service.needs.through.objects.filter(taxonomyterm_id__in=term_ids).values("service_id"))
+        .select_related("organisation")
+        .prefetch_related(
+            "needs", "condition_groups", "service_area_districts",
+            Prefetch("locations", queryset=Location.objects.filter(latitude__isnull=False)),
+        )
+    )
+    return [
+        ServiceFacts(
+            id=s.pk,
+            name=s.name,
+            organisation_name=s.organisation.name,
+            need_ids=frozenset(n.pk for n in s.needs.all()),
+            minimum_age=s.minimum_age,
+            maximum_age=s.maximum_age,
+            carer_ages=s.carer_ages,
+            condition_groups=frozenset(g.pk for g in s.condition_groups.all()),
+            districts=frozenset(d.pk for d in s.service_area_districts.all()),
+            serves_whole_area=s.serves_whole_area,
+            by_phone=s.delivered_by_phone,
+            online=s.delivered_online,
+            coordinates=tuple((loc.latitude, loc.longitude) for loc in s.locations.all()),
+            waiting_list=s.referral_capacity == Service.Capacity.WAITING_LIST,
+            usual_wait_weeks=s.usual_wait_weeks,
+        )
+        for s in services
+    ]
