@@ -53,13 +53,8 @@ class DirectorySearchForm(forms.Form):
             Field.text("q", field_width=Fluid.FULL),
             Field.text("postcode", field_width=10),
             Field.select("distance"),
-            Fieldset(
-                Field.checkboxes("needs", small=True),
-                legend="What support is needed",
-                legend_size=Size.SMALL,
-            ),
-            Fieldset(Field.checkboxes("delivery", small=True), legend="How it is delivered",
-                     legend_size=Size.SMALL),
+            Field.checkboxes("needs", small=True, legend_size=Size.SMALL),
+            Field.checkboxes("delivery", small=True, legend_size=Size.SMALL),
             Fieldset(Field.checkbox("free", small=True), Field.checkbox("accepting", small=True),
                      legend="Cost and availability", legend_size=Size.SMALL),
         )

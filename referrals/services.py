@@ -1,0 +1,417 @@
+"""Use cases of the referral hub. Each validates, runs in one transaction, records the timeline and the
+notifications it causes, and changes a status only through a guarded, conditional update.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from organisations.models import ConditionGroup, Membership, Organisation, Service, StaffRole, TaxonomyTerm
+from partnership.models import Partnership, normalise_postcode, outcode_of
+
+from . import notifications
+from .models import (
+    OPEN_STATUSES,
+    YOUNG_CARER_AGE,
+    Carer,
+    CarerRecordAccess,
+    Referral,
+    ReferralEvent,
+    ReferralItem,
+    UnmetNeed,
+    age_on,
+)
+from .routing import Routing, circumstances_for, load_directory, needs_for, route
+
+DRAFT_RETENTION_DAYS = 14
+
+
+class ReferralError(Exception):
+    """A request the rules refuse; its message is for the person who asked."""
+
+
+class TransitionNotAllowed(ReferralError):
+    pass
+
+
+# --- Who may refer ----------------------------------------------------------------------------------
+
+
+def referring_organisations(*, user, partnership: Partnership) -> list[Organisation]:
+    """The organisations a person may write prescriptions for in this partnership."""
+    if not user.is_authenticated:
+        return []
+    return list(
+        Organisation.objects.filter(
+            memberships__partnership=partnership,
+            memberships__status=Membership.Status.ACTIVE,
+            memberships__staff_roles__user=user,
+            memberships__staff_roles__role=StaffRole.Role.REFERRER,
+        ).distinct()
+    )
+
+
+# --- The prescription ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CarerDetails:
+    first_name: str
+    last_name: str
+    date_of_birth: date
+    postcode: str
+    phone: str = ""
+    email: str = ""
+    preferred_contact: str = Carer.ContactMethod.PHONE
+    language: str = "English"
+    needs_interpreter: bool = False
+    accessibility_needs: str = ""
+
+    @classmethod
+    def from_draft(cls, data: dict) -> CarerDetails:
+        return cls(
+            first_name=data["first_name"], last_name=data["last_name"],
+            date_of_birth=date.fromisoformat(data["date_of_birth"]), postcode=data["postcode"],
+            phone=data.get("phone", ""), email=data.get("email", ""),
+            preferred_contact=data.get("preferred_contact", Carer.ContactMethod.PHONE),
+            language=data.get("language", ""), needs_interpreter=bool(data.get("needs_interpreter")),
+            accessibility_needs=data.get("accessibility_needs", ""),
+        )
+
+
+def carer_find_or_create(*, partnership: Partnership, details: CarerDetails) -> tuple[Carer, bool]:
+    """Link a carer already known to the partnership rather than duplicate them.
+
+    Known means the same name, date of birth and postcode, or the same email, or the same phone. A
+    match only fills in contact details that were missing: what the partnership already holds is not
+    overwritten from a single referral, and nothing about the match is shown to the referrer.
+    """
+    postcode = normalise_postcode(details.postcode)
+    same_person = Q(first_name__iexact=details.first_name.strip(), last_name__iexact=details.last_name.strip(),
+                    date_of_birth=details.date_of_birth, postcode=postcode)
+    if details.email:
+        same_person |= Q(email__iexact=details.email.strip())
+    if details.phone:
+        same_person |= Q(phone=_normalise_phone(details.phone))
+    existing = (Carer.objects.select_for_update().filter(partnership=partnership, anonymised_at__isnull=True)
+                .filter(same_person).order_by("created_at").first())
+    if existing is not None:
+        changed = []
+        for name in ("phone", "email", "accessibility_needs"):
+            value = _normalise_phone(details.phone) if name == "phone" else getattr(details, name).strip()
+            if value and not getattr(existing, name):
+                setattr(existing, name, value)
+                changed.append(name)
+        if changed:
+            existing.save(update_fields=[*changed, "updated_at"])
+        return existing, False
+    carer = Carer.objects.create(
+        partnership=partnership,
+        first_name=details.first_name.strip(),
+        last_name=details.last_name.strip(),
+        date_of_birth=details.date_of_birth,
+        postcode=postcode,
+        district=outcode_of(postcode),
+        phone=_normalise_phone(details.phone),
+        email=details.email.strip().lower(),
+        preferred_contact=details.preferred_contact,
+        language=details.language.strip(),
+        needs_interpreter=details.needs_interpreter,
+        accessibility_needs=details.accessibility_needs.strip(),
+    )
+    return carer, True
+
+
+def _normalise_phone(value: str) -> str:
+    digits = "".join(ch for ch in (value or "") if ch.isdigit() or ch == "+")
+    if digits.startswith("+44"):
+        digits = "0" + digits[3:]
+    return digits
+
+
+def draft_save(*, partnership: Partnership, referrer, organisation: Organisation, token: uuid.UUID,
+               data: dict, draft: Referral | None = None) -> Referral:
+    """Keep what has been typed so far. The form's token makes a double submission one draft."""
+    if draft is None:
+        draft, _ = Referral.objects.get_or_create(
+            submission_token=token,
+            defaults={"partnership": partnership, "referrer": referrer, "referring_organisation": organisation,
+                      "draft_data": data},
+        )
+        if draft.referrer_id != referrer.pk:
+            raise ReferralError("This form has already been used")
+    if draft.status != Referral.Status.DRAFT:
+        return draft
+    merged = {**draft.draft_data, **data}
+    Referral.objects.filter(pk=draft.pk, status=Referral.Status.DRAFT).update(
+        draft_data=merged, referring_organisation=organisation, updated_at=timezone.now()
+    )
+    draft.draft_data = merged
+    return draft
+
+
+def draft_routing(*, draft: Referral, today: date | None = None) -> Routing:
+    """Route a draft: the matching services for the carer it describes, and unmet needs."""
+    data = draft.draft_data
+    born = date.fromisoformat(data["date_of_birth"])
+    age = age_on(born, today or timezone.localdate())
+    needs = needs_for(TaxonomyTerm.objects.filter(pk__in=data.get("needs", [])).order_by("position", "name"))
+    circumstances = circumstances_for(
+        partnership=draft.partnership, age=age, young_carer=age < YOUNG_CARER_AGE,
+        condition_group=data.get("condition_group") or None, district=outcode_of(data["postcode"]),
+    )
+    existing = _known_carer(draft)
+    open_ids = frozenset(
+        ReferralItem.objects.filter(carer=existing, status__in=OPEN_STATUSES).values_list("service_id", flat=True)
+    ) if existing else frozenset()
+    return route(circumstances=circumstances, needs=needs,
+                 directory=load_directory(partnership=draft.partnership, needs=needs), open_service_ids=open_ids)
+
+
+def _known_carer(draft: Referral) -> Carer | None:
+    details = CarerDetails.from_draft(draft.draft_data)
+    postcode = normalise_postcode(details.postcode)
+    same_person = Q(first_name__iexact=details.first_name, last_name__iexact=details.last_name,
+                    date_of_birth=details.date_of_birth, postcode=postcode)
+    if details.email:
+        same_person |= Q(email__iexact=details.email)
+    if details.phone:
+        same_person |= Q(phone=_normalise_phone(details.phone))
+    return (Carer.objects.filter(partnership=draft.partnership, anonymised_at__isnull=True)
+            .filter(same_person).order_by("created_at").first())
+
+
+def referral_send(*, draft: Referral, actor, service_ids: list, today: date | None = None) -> Referral:
+    """Send a prescription: one referral, one item per chosen service, the timeline and notifications.
+
+    The draft is claimed under a row lock, so a double click, a back button or a retry sends it once;
+    a repeat returns the referral already sent.
+    """
+    with transaction.atomic():
+        draft = Referral.objects.select_for_update().get(pk=draft.pk)
+        if draft.status == Referral.Status.SENT:
+            return draft
+        if draft.referrer_id != actor.pk:
+            raise ReferralError("Only the person who wrote this prescription can send it")
+        data = draft.draft_data
+        if not data.get("consent_given"):
+            raise ReferralError("The carer must agree to share their details before a referral can be sent")
+        if not service_ids:
+            raise ReferralError("Choose at least one service")
+
+        routing = draft_routing(draft=draft, today=today)
+        proposed = {match.service.id: match for match in routing.matches}
+        unknown = [sid for sid in service_ids if sid not in proposed]
+        if unknown:
+            raise ReferralError("A chosen service can no longer take this referral. Choose the services again.")
+
+        carer, _ = carer_find_or_create(partnership=draft.partnership, details=CarerDetails.from_draft(data))
+        now = timezone.now()
+        born = carer.date_of_birth
+        draft.carer = carer
+        draft.status = Referral.Status.SENT
+        draft.reference = _unique_reference()
+        draft.relationship = data.get("relationship", "")
+        draft.condition_group = ConditionGroup.objects.filter(pk=data.get("condition_group") or None).first()
+        draft.lives_together = data.get("lives_together")
+        draft.young_carer = age_on(born, today or timezone.localdate()) < YOUNG_CARER_AGE
+        draft.urgency = data.get("urgency", Referral.Urgency.ROUTINE)
+        draft.note = data.get("note", "")
+        draft.consent_given = True
+        draft.consent_method = data.get("consent_method", "")
+        draft.consent_given_at = datetime.fromisoformat(data["consent_given_at"]) if data.get(
+            "consent_given_at") else now
+        draft.sent_at = now
+        draft.draft_data = {}
+        draft.save()
+        draft.needs.set(data.get("needs", []))
+
+        ReferralEvent.objects.create(referral=draft, actor=actor, kind=ReferralEvent.Kind.SENT)
+        CarerRecordAccess.objects.create(carer=carer, referral=draft, user=actor,
+                                         action=CarerRecordAccess.Action.CREATE, what="prescription sent")
+        services = Service.objects.in_bulk(service_ids)
+        for service_id in service_ids:
+            _route_item(referral=draft, service=services[service_id], actor=actor,
+                        reasons=proposed[service_id].reasons)
+        district = carer.district
+        UnmetNeed.objects.bulk_create([
+            UnmetNeed(referral=draft, partnership=draft.partnership, need_id=need.id, district=district)
+            for need in routing.unmet_needs
+        ])
+        notifications.prescription_sent(draft)
+        return draft
+
+
+def _unique_reference() -> str:
+    from .models import new_reference
+
+    for _ in range(10):
+        reference = new_reference()
+        if not Referral.objects.filter(reference=reference).exists():
+            return reference
+    raise RuntimeError("Could not find a free reference")  # 23^8 references: practically unreachable
+
+
+def _route_item(*, referral: Referral, service: Service, actor, reasons: list[str],
+                rerouted_from: ReferralItem | None = None) -> ReferralItem:
+    try:
+        with transaction.atomic():
+            item = ReferralItem.objects.create(referral=referral, service=service, carer=referral.carer,
+                                               match_reasons=reasons, rerouted_from=rerouted_from)
+    except IntegrityError:
+        raise ReferralError(f"{service.name} already has a referral in progress for this carer") from None
+    ReferralEvent.objects.create(referral=referral, item=item, actor=actor, kind=ReferralEvent.Kind.ROUTED,
+                                 note=service.name)
+    notifications.item_routed(item)
+    return item
+
+
+def drafts_delete_expired(*, now: datetime | None = None) -> int:
+    cutoff = (now or timezone.now()) - timedelta(days=DRAFT_RETENTION_DAYS)
+    deleted, _ = Referral.objects.filter(status=Referral.Status.DRAFT, updated_at__lt=cutoff).delete()
+    return deleted
+
+
+# --- Working an item ----------------------------------------------------------------------------------
+
+# Which statuses each action may start from. Anything else is refused and changes nothing.
+TRANSITIONS = {
+    "accept": ({ReferralItem.Status.SENT}, ReferralItem.Status.ACCEPTED),
+    "decline": ({ReferralItem.Status.SENT, ReferralItem.Status.ACCEPTED}, ReferralItem.Status.DECLINED),
+    "in_contact": ({ReferralItem.Status.ACCEPTED}, ReferralItem.Status.IN_CONTACT),
+    "close": ({ReferralItem.Status.ACCEPTED, ReferralItem.Status.IN_CONTACT}, ReferralItem.Status.CLOSED),
+    "withdraw": (set(OPEN_STATUSES), ReferralItem.Status.WITHDRAWN),
+}
+
+REFUSALS = {
+    "accept": "This referral cannot be accepted: it is already {status}",
+    "decline": "This referral cannot be declined: it is already {status}",
+    "in_contact": "You can record contact only on a referral you have accepted; this one is {status}",
+    "close": "Only an accepted referral can be closed; this one is {status}",
+    "withdraw": "This referral cannot be cancelled: it is already {status}",
+}
+
+
+def _transition(*, item: ReferralItem, action: str, actor, event_kind: str, note: str = "",
+                **changes) -> ReferralItem:
+    allowed_from, to_status = TRANSITIONS[action]
+    now = timezone.now()
+    if to_status in (ReferralItem.Status.CLOSED, ReferralItem.Status.DECLINED, ReferralItem.Status.WITHDRAWN):
+        changes.setdefault("closed_at", now)
+    with transaction.atomic():
+        # The conditional update is the guard: of two coordinators acting at once, one wins.
+        updated = ReferralItem.objects.filter(pk=item.pk, status__in=allowed_from).update(
+            status=to_status, status_changed_at=now, **changes
+        )
+        if not updated:
+            item.refresh_from_db(fields=["status"])
+            raise TransitionNotAllowed(REFUSALS[action].format(status=item.get_status_display().lower()))
+        item.refresh_from_db()
+        event = ReferralEvent.objects.create(referral_id=item.referral_id, item=item, actor=actor, kind=event_kind,
+                                             note=note)
+        notifications.item_status_changed(item, event_id=event.pk)
+    return item
+
+
+def item_accept(*, item: ReferralItem, actor) -> ReferralItem:
+    return _transition(item=item, action="accept", actor=actor, event_kind=ReferralEvent.Kind.ACCEPTED,
+                       acknowledged_at=timezone.now())
+
+
+def item_decline(*, item: ReferralItem, actor, reason: str, note: str = "",
+                 suggested_service: Service | None = None) -> ReferralItem:
+    if reason not in ReferralItem.DeclineReason.values:
+        raise ReferralError("Choose a reason for declining")
+    if reason == ReferralItem.DeclineReason.OTHER and not note.strip():
+        raise ReferralError("Say why you are declining")
+    label = ReferralItem.DeclineReason(reason).label
+    return _transition(item=item, action="decline", actor=actor, event_kind=ReferralEvent.Kind.DECLINED,
+                       note=f"{label}. {note}".strip(), decline_reason=reason, suggested_service=suggested_service,
+                       acknowledged_at=item.acknowledged_at or timezone.now())
+
+
+def item_record_contact_attempt(*, item: ReferralItem, actor, note: str = "") -> ReferralItem:
+    with transaction.atomic():
+        updated = ReferralItem.objects.filter(pk=item.pk, status=ReferralItem.Status.ACCEPTED).update(
+            contact_attempts=item.contact_attempts + 1
+        )
+        if not updated:
+            item.refresh_from_db(fields=["status"])
+            raise TransitionNotAllowed(
+                "You can record a contact attempt only on a referral you have accepted and not yet reached"
+            )
+        ReferralEvent.objects.create(referral_id=item.referral_id, item=item, actor=actor,
+                                     kind=ReferralEvent.Kind.CONTACT_ATTEMPT, note=note)
+    item.refresh_from_db()
+    return item
+
+
+def item_mark_in_contact(*, item: ReferralItem, actor, note: str = "") -> ReferralItem:
+    return _transition(item=item, action="in_contact", actor=actor, event_kind=ReferralEvent.Kind.IN_CONTACT,
+                       note=note)
+
+
+def item_close(*, item: ReferralItem, actor, outcome: str, note: str = "") -> ReferralItem:
+    if outcome not in ReferralItem.Outcome.values:
+        raise ReferralError("Choose the outcome")
+    label = ReferralItem.Outcome(outcome).label
+    return _transition(item=item, action="close", actor=actor, event_kind=ReferralEvent.Kind.CLOSED,
+                       note=f"{label}. {note}".strip(), outcome=outcome)
+
+
+def item_withdraw(*, item: ReferralItem, actor, reason: str) -> ReferralItem:
+    """The referrer cancels an item that has not been closed."""
+    if not reason.strip():
+        raise ReferralError("Say why you are cancelling this referral")
+    return _transition(item=item, action="withdraw", actor=actor, event_kind=ReferralEvent.Kind.WITHDRAWN,
+                       note=reason.strip())
+
+
+def reroute_options(*, item: ReferralItem) -> list:
+    """The next matching services for a declined item, best first (the routing of its prescription)."""
+    referral = item.referral
+    carer = referral.carer
+    needs = needs_for(referral.needs.order_by("position", "name"))
+    circumstances = circumstances_for(
+        partnership=referral.partnership, age=carer.age(), young_carer=carer.is_young_carer,
+        condition_group=referral.condition_group_id, district=carer.district,
+    )
+    tried = set(referral.items.values_list("service_id", flat=True))
+    open_ids = frozenset(
+        ReferralItem.objects.filter(carer=carer, status__in=OPEN_STATUSES).values_list("service_id", flat=True)
+    )
+    routing = route(circumstances=circumstances, needs=needs,
+                    directory=load_directory(partnership=referral.partnership, needs=needs),
+                    open_service_ids=open_ids)
+    return [match for match in routing.matches if match.service.id not in tried]
+
+
+def item_reroute(*, item: ReferralItem, actor, service_id) -> ReferralItem:
+    """Send a declined item on to another matching service: a new item linked to the first."""
+    with transaction.atomic():
+        item = ReferralItem.objects.select_for_update().get(pk=item.pk)
+        if item.status != ReferralItem.Status.DECLINED:
+            raise TransitionNotAllowed("Only a declined referral can be sent to another service")
+        if ReferralItem.objects.filter(rerouted_from=item).exists():
+            raise TransitionNotAllowed("This referral has already been sent to another service")
+        options = {match.service.id: match for match in reroute_options(item=item)}
+        if service_id not in options:
+            raise ReferralError("That service cannot take this referral. Choose one of the matching services.")
+        new_item = _route_item(referral=item.referral, service=Service.objects.get(pk=service_id), actor=actor,
+                               reasons=options[service_id].reasons, rerouted_from=item)
+        ReferralEvent.objects.create(referral_id=item.referral_id, item=item, actor=actor,
+                                     kind=ReferralEvent.Kind.REROUTED, note=new_item.service.name)
+        return new_item
+
+
+def carer_record_viewed(*, referral: Referral, user, what: str) -> None:
+    """Audit a read of a carer's record."""
+    if referral.carer_id:
+        CarerRecordAccess.objects.create(carer_id=referral.carer_id, referral=referral, user=user,
+                                         action=CarerRecordAccess.Action.VIEW, what=what)
