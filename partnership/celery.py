@@ -3,6 +3,7 @@
 import os
 
 from celery import Celery
+from celery.schedules import crontab
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "partnership.settings")
 
@@ -11,4 +12,9 @@ app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
 # Periodic schedules are defined here, in one place, as the capabilities that need them land.
-app.conf.beat_schedule = {}
+app.conf.beat_schedule = {
+    "delete-expired-drafts": {
+        "task": "referrals.delete_expired_drafts",
+        "schedule": crontab(hour=2, minute=30),
+    },
+}

@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from organisations.models import ConditionGroup, Membership, Organisation, Service, StaffRole, TaxonomyTerm
 from partnership.models import Partnership
+from partnership.working_days import add_working_days
 
 # References avoid characters that are easy to confuse when read aloud or written down (0/O, 1/I/L, 5/S,
 # 2/Z, 8/B, U/V): a carer reads theirs over the phone.
@@ -287,6 +288,13 @@ class ReferralItem(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
+
+    def respond_by(self, target_days: int) -> date:
+        """The date by which the service should acknowledge it (the partnership's target, in working days)."""
+        return add_working_days(timezone.localdate(self.created_at), target_days)
+
+    def is_overdue(self, target_days: int, today: date | None = None) -> bool:
+        return self.status == self.Status.SENT and (today or timezone.localdate()) > self.respond_by(target_days)
 
 
 class ReferralEvent(models.Model):

@@ -1,4 +1,22 @@
+from django.urls import path
+
+from . import views
+
 app_name = "referrals"
 
-# The carer's prescription and the referral inbox arrive with issue 4.
-urlpatterns: list = []
+urlpatterns = [
+    path("prescriptions/new/", views.prescription_new, name="new"),
+    path("prescriptions/drafts/<uuid:pk>/", views.draft_edit, name="draft_edit"),
+    path("prescriptions/drafts/<uuid:pk>/services/", views.draft_services, name="draft_services"),
+    path("prescriptions/drafts/<uuid:pk>/check/", views.draft_check, name="draft_check"),
+    path("prescriptions/drafts/<uuid:pk>/delete/", views.draft_delete, name="draft_delete"),
+    path("referrals/", views.my_referrals, name="mine"),
+    path("referrals/<str:reference>/", views.referral_detail, name="detail"),
+    path("referrals/<str:reference>/sent/", views.referral_sent, name="sent"),
+    path("referrals/<str:reference>/summary/", views.referral_summary, name="summary"),
+    path("referral-items/<uuid:pk>/cancel/", views.item_cancel, name="item_cancel"),
+    path("referral-items/<uuid:pk>/reroute/", views.item_reroute, name="item_reroute"),
+    path("inbox/", views.inbox, name="inbox"),
+    path("inbox/items/<uuid:pk>/", views.item_detail, name="item"),
+    path("inbox/items/<uuid:pk>/<slug:action>/", views.item_action, name="item_action"),
+]

@@ -12,6 +12,13 @@ from partnership.models import Partnership, User
 
 from . import factories
 
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    # The production hasher takes about a second per password by design; tests create many users.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 SURREY_DISTRICTS = ["GU1", "GU2", "GU3", "GU4", "GU5", "GU7", "GU21", "GU22", "KT22", "RH1", "RH4"]
 
 

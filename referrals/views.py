@@ -1,0 +1,413 @@
+"""Views of the referral hub: thin — a form validates, a service function acts, a redirect follows.
+
+Prescriptions are reached only through Referral.objects.visible_to() (or drafts_of() for drafts) and
+routed items only through ReferralItem.objects.for_inbox(), so anything outside a person's scope is a 404.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q
+from django.forms.utils import ErrorDict
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST
+
+from organisations.models import Membership, Service, StaffRole, TaxonomyTerm
+from partnership.models import Partnership
+from partnership.working_days import add_working_days, overdue_before
+
+from . import services
+from .forms import CancelForm, CloseForm, DeclineForm, NoteForm, PrescriptionForm, RerouteForm, ServiceChoiceForm
+from .models import Referral, ReferralEvent, ReferralItem
+
+URGENCY_ORDER = {Referral.Urgency.URGENT: 0, Referral.Urgency.SOON: 1, Referral.Urgency.ROUTINE: 2}
+
+
+def _partnership() -> Partnership:
+    partnership = Partnership.objects.current()
+    if partnership is None:
+        raise Http404("No partnership has been set up yet")
+    return partnership
+
+
+def _referring_organisations(request: HttpRequest, partnership: Partnership) -> list:
+    organisations = services.referring_organisations(user=request.user, partnership=partnership)
+    if not organisations:
+        raise Http404("Only frontline workers of member organisations can write prescriptions")
+    return organisations
+
+
+def _unvalidated(form):
+    """Show a saved draft's answers without showing errors for what is not filled in yet."""
+    form._errors = ErrorDict()
+    form.cleaned_data = {}
+    return form
+
+
+# --- Writing a prescription ------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def prescription_new(request: HttpRequest) -> HttpResponse:
+    return _prescription_form(request, draft=None)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def draft_edit(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
+    draft = get_object_or_404(Referral.objects.drafts_of(request.user), pk=pk)
+    return _prescription_form(request, draft=draft)
+
+
+def _prescription_form(request: HttpRequest, *, draft: Referral | None) -> HttpResponse:
+    partnership = _partnership()
+    organisations = _referring_organisations(request, partnership)
+    token = request.POST.get("token") or str(draft.submission_token if draft else uuid.uuid4())
+    if request.method == "POST":
+        form = PrescriptionForm(request.POST, partnership=partnership, organisations=organisations)
+        raw = {key: request.POST.getlist(key) for key in request.POST if key not in ("csrfmiddlewaretoken", "token",
+                                                                                      "action")}
+        organisation = organisations[0]
+        if "organisation" in raw:
+            organisation = next((o for o in organisations if str(o.pk) in raw["organisation"]), organisation)
+        if request.POST.get("action") == "draft":
+            draft = services.draft_save(partnership=partnership, referrer=request.user, organisation=organisation,
+                                        token=uuid.UUID(token), data={"form": raw}, draft=draft)
+            messages.success(request, "Your draft has been saved. Drafts are kept for 14 days.")
+            return redirect("referrals:mine")
+        if form.is_valid():
+            draft = services.draft_save(partnership=partnership, referrer=request.user,
+                                        organisation=form.cleaned_data["organisation"], token=uuid.UUID(token),
+                                        data={**form.to_draft(), "form": raw, "services": None}, draft=draft)
+            return redirect("referrals:draft_services", pk=draft.pk)
+    elif draft is not None and draft.draft_data.get("form"):
+        data = _querydict(draft.draft_data["form"])
+        form = _unvalidated(PrescriptionForm(data, partnership=partnership, organisations=organisations))
+    else:
+        form = PrescriptionForm(partnership=partnership, organisations=organisations)
+    return render(request, "referrals/prescription_form.html", {"form": form, "token": token, "draft": draft})
+
+
+def _querydict(raw: dict):
+    from django.http import QueryDict
+
+    data = QueryDict(mutable=True)
+    for key, values in raw.items():
+        data.setlist(key, values)
+    return data
+
+
+def _ready_draft(request: HttpRequest, pk: uuid.UUID) -> Referral | None:
+    draft = get_object_or_404(Referral.objects.drafts_of(request.user).select_related("partnership"), pk=pk)
+    return draft if draft.draft_data.get("date_of_birth") else None
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def draft_services(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
+    draft = _ready_draft(request, pk)
+    if draft is None:
+        return redirect("referrals:draft_edit", pk=pk)
+    routing = services.draft_routing(draft=draft)
+    choices = [(str(match.service.id), match.service.name) for match in routing.matches]
+    chosen = draft.draft_data.get("services")
+    if request.method == "POST":
+        form = ServiceChoiceForm(request.POST, choices=choices)
+        if form.is_valid():
+            services.draft_save(partnership=draft.partnership, referrer=request.user,
+                                organisation=draft.referring_organisation, token=draft.submission_token,
+                                data={"services": form.cleaned_data["services"]}, draft=draft)
+            return redirect("referrals:draft_check", pk=draft.pk)
+        chosen = request.POST.getlist("services")
+    else:
+        form = ServiceChoiceForm(choices=choices)
+    if chosen is None:
+        chosen = [str(match.service.id) for match in routing.selected]
+    return render(request, "referrals/draft_services.html", {
+        "draft": draft, "routing": routing, "form": form, "chosen": set(chosen),
+    })
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def draft_check(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
+    already = Referral.objects.visible_to(request.user).filter(pk=pk, status=Referral.Status.SENT).first()
+    if already is not None:  # the back button or a second click after sending
+        return redirect("referrals:sent", reference=already.reference)
+    draft = _ready_draft(request, pk)
+    if draft is None or not draft.draft_data.get("services"):
+        return redirect("referrals:draft_services", pk=pk) if draft else redirect("referrals:draft_edit", pk=pk)
+    data = draft.draft_data
+    if request.method == "POST":
+        try:
+            referral = services.referral_send(draft=draft, actor=request.user,
+                                              service_ids=[uuid.UUID(sid) for sid in data["services"]])
+        except services.ReferralError as error:
+            messages.error(request, str(error))
+            return redirect("referrals:draft_services", pk=draft.pk)
+        return redirect("referrals:sent", reference=referral.reference)
+    chosen = Service.objects.filter(pk__in=data["services"]).select_related("organisation")
+    return render(request, "referrals/draft_check.html", {
+        "draft": draft, "data": data, "services": chosen,
+        "needs": TaxonomyTerm.objects.filter(pk__in=data.get("needs", [])),
+        "condition_group": data.get("condition_group"),
+        "relationship": Referral.Relationship(data["relationship"]).label if data.get("relationship") else "",
+        "urgency": Referral.Urgency(data["urgency"]).label,
+        "consent_method": Referral.ConsentMethod(data["consent_method"]).label,
+        "preferred_contact": dict(PrescriptionForm.base_fields["preferred_contact"].choices)[data["preferred_contact"]],
+    })
+
+
+@login_required
+@require_POST
+def draft_delete(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
+    draft = get_object_or_404(Referral.objects.drafts_of(request.user), pk=pk)
+    draft.delete()
+    messages.success(request, "The draft has been deleted.")
+    return redirect("referrals:mine")
+
+
+def _visible_referral(request: HttpRequest, reference: str):
+    return get_object_or_404(
+        Referral.objects.visible_to(request.user).filter(status=Referral.Status.SENT)
+        .select_related("carer", "referrer", "referring_organisation", "partnership", "condition_group"),
+        reference=reference,
+    )
+
+
+@login_required
+def referral_sent(request: HttpRequest, reference: str) -> HttpResponse:
+    referral = _visible_referral(request, reference)
+    return render(request, "referrals/sent.html", {"referral": referral})
+
+
+@login_required
+def referral_summary(request: HttpRequest, reference: str) -> HttpResponse:
+    """The printable summary for the carer: reference, services, what happens next."""
+    referral = _visible_referral(request, reference)
+    items = referral.items.select_related("service__organisation").order_by("created_at")
+    services.carer_record_viewed(referral=referral, user=request.user, what="printable summary")
+    return render(request, "referrals/summary.html", {"referral": referral, "items": items})
+
+
+# --- Following up ------------------------------------------------------------------------------------
+
+
+@login_required
+def my_referrals(request: HttpRequest) -> HttpResponse:
+    partnership = _partnership()
+    target = partnership.response_target_days
+    team_orgs = StaffRole.objects.filter(
+        user=request.user, membership__status=Membership.Status.ACTIVE,
+        membership__organisation__team_visibility=True,
+    ).values("membership__organisation")
+    referrals = (
+        Referral.objects.visible_to(request.user)
+        .filter(status=Referral.Status.SENT)
+        .filter(Q(referrer=request.user) | Q(referring_organisation__in=team_orgs))
+        .select_related("carer", "referrer")
+        .prefetch_related(Prefetch("items", queryset=ReferralItem.objects.select_related("service")
+                                   .order_by("created_at")))
+        .order_by("-sent_at")
+    )
+    attention_only = request.GET.get("show") == "attention"
+    if attention_only:
+        cutoff = overdue_before(timezone.localdate(), target)
+        needs_attention = ReferralItem.objects.filter(referral=OuterRef("pk")).filter(
+            Q(status=ReferralItem.Status.DECLINED, rerouted_to__isnull=True)
+            | Q(status=ReferralItem.Status.SENT, created_at__date__lt=cutoff)
+        )
+        referrals = referrals.filter(Exists(needs_attention))
+    referrals = list(referrals[:200])
+    today = timezone.localdate()
+    for referral in referrals:
+        for item in referral.items.all():
+            item.overdue = item.is_overdue(target, today)
+    drafts = Referral.objects.drafts_of(request.user).order_by("-updated_at")[:20]
+    return render(request, "referrals/mine.html", {
+        "referrals": referrals, "drafts": drafts, "attention_only": attention_only,
+    })
+
+
+@login_required
+def referral_detail(request: HttpRequest, reference: str) -> HttpResponse:
+    referral = _visible_referral(request, reference)
+    items = list(referral.items.select_related("service__organisation", "suggested_service", "rerouted_from")
+                 .order_by("created_at"))
+    events = referral.events.select_related("actor", "item__service")
+    services.carer_record_viewed(referral=referral, user=request.user, what="referral page")
+    is_manager = request.user.managed_partnerships.filter(partnership=referral.partnership).exists()
+    can_act = referral.referrer_id == request.user.pk
+    return render(request, "referrals/detail.html", {
+        "referral": referral, "items": items, "events": events, "can_cancel": can_act,
+        "can_reroute": can_act or is_manager, "needs": referral.needs.all(), "cancel_form": CancelForm(),
+        "target": referral.partnership.response_target_days,
+    })
+
+
+def _item_of_visible_referral(request: HttpRequest, pk: uuid.UUID) -> ReferralItem:
+    referrals = Referral.objects.visible_to(request.user)
+    return get_object_or_404(ReferralItem.objects.filter(referral__in=referrals)
+                             .select_related("referral", "service"), pk=pk)
+
+
+@login_required
+@require_POST
+def item_cancel(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
+    item = _item_of_visible_referral(request, pk)
+    if item.referral.referrer_id != request.user.pk:
+        raise Http404
+    form = CancelForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, form.errors["reason"][0])
+    else:
+        try:
+            services.item_withdraw(item=item, actor=request.user, reason=form.cleaned_data["reason"])
+            messages.success(request, f"The referral to {item.service.name} has been cancelled.")
+        except services.ReferralError as error:
+            messages.error(request, str(error))
+    return redirect("referrals:detail", reference=item.referral.reference)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def item_reroute(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
+    item = _item_of_visible_referral(request, pk)
+    is_manager = request.user.managed_partnerships.filter(partnership=item.referral.partnership_id).exists()
+    if item.referral.referrer_id != request.user.pk and not is_manager:
+        raise Http404
+    options = services.reroute_options(item=item) if item.status == ReferralItem.Status.DECLINED else []
+    form = RerouteForm(request.POST or None, choices=[(str(m.service.id), m.service.name) for m in options])
+    if request.method == "POST" and form.is_valid():
+        try:
+            new_item = services.item_reroute(item=item, actor=request.user,
+                                             service_id=uuid.UUID(form.cleaned_data["service"]))
+            messages.success(request, f"The referral has been sent to {new_item.service.name}.")
+            return redirect("referrals:detail", reference=item.referral.reference)
+        except services.ReferralError as error:
+            form.add_error("service", str(error))
+    return render(request, "referrals/reroute.html", {"item": item, "options": options, "form": form})
+
+
+# --- Working the inbox ------------------------------------------------------------------------------
+
+
+@login_required
+def inbox(request: HttpRequest) -> HttpResponse:
+    partnership = _partnership()
+    items = ReferralItem.objects.for_inbox(request.user).filter(referral__partnership=partnership)
+    coordinated = Service.objects.filter(pk__in=items.values("service_id")).order_by("name") if items else []
+    counts = dict(items.values_list("status").annotate(n=Count("pk")).order_by())
+    status = request.GET.get("status", "open")
+    service_id = request.GET.get("service", "")
+    shown = items
+    if status == "open":
+        shown = shown.open()
+    elif status in ReferralItem.Status.values:
+        shown = shown.filter(status=status)
+    if service_id:
+        try:
+            shown = shown.filter(service_id=uuid.UUID(service_id))
+        except ValueError:
+            service_id = ""
+    shown = list(shown.select_related("referral__carer", "referral__referring_organisation", "service")
+                 .order_by("-created_at")[:200])
+    target = partnership.response_target_days
+    today = timezone.localdate()
+    for item in shown:
+        item.overdue = item.is_overdue(target, today)
+        item.respond_by_date = add_working_days(timezone.localdate(item.created_at), target)
+    shown.sort(key=lambda i: (URGENCY_ORDER.get(i.referral.urgency, 9), not i.overdue))
+    statuses = [("open", "Open", sum(counts.get(s, 0) for s in ("sent", "accepted", "in_contact")))] + [
+        (value, label, counts.get(value, 0)) for value, label in ReferralItem.Status.choices
+    ]
+    return render(request, "referrals/inbox.html", {
+        "items": shown, "statuses": statuses, "status": status, "services": coordinated,
+        "service_id": service_id, "target": target,
+    })
+
+
+def _inbox_item(request: HttpRequest, pk: uuid.UUID) -> ReferralItem:
+    return get_object_or_404(
+        ReferralItem.objects.for_inbox(request.user)
+        .select_related("referral__carer", "referral__referrer", "referral__referring_organisation",
+                        "referral__condition_group", "referral__partnership", "service__organisation",
+                        "suggested_service"),
+        pk=pk,
+    )
+
+
+@login_required
+def item_detail(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
+    item = _inbox_item(request, pk)
+    referral = item.referral
+    item.respond_by_date = item.respond_by(referral.partnership.response_target_days)
+    services.carer_record_viewed(referral=referral, user=request.user, what=f"referral to {item.service.name}")
+    events = (ReferralEvent.objects.filter(referral=referral)
+              .filter(Q(item=item) | Q(item__isnull=True)).select_related("actor"))
+    other_services = Service.objects.listed(referral.partnership).exclude(pk=item.service_id).order_by("name")
+    return render(request, "referrals/item.html", {
+        "item": item, "referral": referral, "carer": referral.carer, "events": events,
+        "needs": referral.needs.all(), "decline_form": DeclineForm(services=other_services),
+        "close_form": CloseForm(), "note_form": NoteForm(),
+        "target": referral.partnership.response_target_days,
+    })
+
+
+@login_required
+@require_POST
+def item_action(request: HttpRequest, pk: uuid.UUID, action: str) -> HttpResponse:
+    item = _inbox_item(request, pk)
+    try:
+        if action == "accept":
+            services.item_accept(item=item, actor=request.user)
+            messages.success(request, "You have accepted the referral. Contact the carer next.")
+        elif action == "decline":
+            other = Service.objects.listed(item.referral.partnership).exclude(pk=item.service_id)
+            form = DeclineForm(request.POST, services=other)
+            if not form.is_valid():
+                return _item_with_errors(request, item, decline_form=form)
+            services.item_decline(item=item, actor=request.user, reason=form.cleaned_data["reason"],
+                                  note=form.cleaned_data["note"],
+                                  suggested_service=form.cleaned_data["suggested_service"])
+            messages.success(request, "You have declined the referral. The referrer has been told.")
+        elif action == "contact-attempt":
+            form = NoteForm(request.POST)
+            form.is_valid()
+            services.item_record_contact_attempt(item=item, actor=request.user,
+                                                 note=form.cleaned_data.get("note", ""))
+            messages.success(request, "Contact attempt recorded.")
+        elif action == "in-contact":
+            services.item_mark_in_contact(item=item, actor=request.user)
+            messages.success(request, "Recorded that you are in contact with the carer.")
+        elif action == "close":
+            form = CloseForm(request.POST)
+            if not form.is_valid():
+                return _item_with_errors(request, item, close_form=form)
+            services.item_close(item=item, actor=request.user, outcome=form.cleaned_data["outcome"],
+                                note=form.cleaned_data["note"])
+            messages.success(request, "The referral is closed. The referrer has been told the outcome.")
+        else:
+            raise Http404
+    except services.ReferralError as error:
+        messages.error(request, str(error))
+    return redirect("referrals:item", pk=item.pk)
+
+
+def _item_with_errors(request: HttpRequest, item: ReferralItem, **forms) -> HttpResponse:
+    referral = item.referral
+    item.respond_by_date = item.respond_by(referral.partnership.response_target_days)
+    events = ReferralEvent.objects.filter(referral=referral).filter(Q(item=item) | Q(item__isnull=True))
+    other = Service.objects.listed(referral.partnership).exclude(pk=item.service_id).order_by("name")
+    context = {
+        "item": item, "referral": referral, "carer": referral.carer, "events": events.select_related("actor"),
+        "needs": referral.needs.all(), "decline_form": DeclineForm(services=other), "close_form": CloseForm(),
+        "note_form": NoteForm(), "target": referral.partnership.response_target_days, **forms,
+    }
+    return render(request, "referrals/item.html", context, status=400)

@@ -1,0 +1,194 @@
+"""Journey 1: a frontline worker writes a carer's prescription in a few page submissions."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from referrals.models import (
+    REFERENCE_ALPHABET,
+    Carer,
+    CarerRecordAccess,
+    Notification,
+    Referral,
+    ReferralEvent,
+    ReferralItem,
+    UnmetNeed,
+)
+from referrals.services import drafts_delete_expired
+from referrals.tasks import delete_expired_drafts
+from tests import factories
+
+from .conftest import prescription_data
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def signed_in_gp(client, personas):
+    client.force_login(personas.referrer)
+    return personas.referrer
+
+
+def test_gp_sees_matching_services_with_reasons_and_the_best_one_for_each_need_selected(
+        client, directory, write_prescription):
+    draft = write_prescription()
+    response = client.get(reverse("referrals:draft_services", args=[draft.pk]))
+    assert response.status_code == 200
+    routing = response.context["routing"]
+    names = [m.service.name for m in routing.matches]
+    assert names[0] == "Carers Breaks Guildford"
+    assert set(names) == {"Carers Breaks Guildford", "Carers Counselling Guildford", "Carers Listening Line"}
+    breaks = routing.matches[0]
+    assert breaks.reasons[0] == "Covers breaks and respite"
+    assert "accepting referrals" in breaks.reasons
+    counselling = next(m for m in routing.matches if m.service.name == "Carers Counselling Guildford")
+    assert "usual wait 3 weeks" in counselling.reasons
+    assert [m.service.name for m in routing.selected] == ["Carers Breaks Guildford", "Carers Counselling Guildford"]
+    body = response.content.decode()
+    assert "Covers breaks and respite" in body and "usual wait 3 weeks" in body
+
+
+def test_sending_makes_one_referral_with_a_readable_reference_items_timeline_and_notifications(
+        client, directory, write_prescription, send, personas, needs):
+    draft = write_prescription(needs=[needs["breaks"].pk, needs["emotional-support"].pk, needs["money"].pk])
+    referral = send(draft)
+    assert re.fullmatch(f"[{REFERENCE_ALPHABET}]{{4}}-[{REFERENCE_ALPHABET}]{{4}}", referral.reference)
+    assert referral.carer.full_name == "Margaret Okafor" and referral.carer.postcode == "GU1 4AB"
+    assert referral.referring_organisation == personas.gp_practice
+    assert referral.consent_given and referral.consent_method == "verbal" and referral.consent_given_at
+    assert referral.draft_data == {}
+    services = set(referral.items.values_list("service__name", flat=True))
+    assert services == {"Carers Breaks Guildford", "Carers Counselling Guildford"}
+    kinds = list(referral.events.values_list("kind", flat=True))
+    assert kinds.count(ReferralEvent.Kind.SENT) == 1 and kinds.count(ReferralEvent.Kind.ROUTED) == 2
+    # Money advice is only in Redhill: an unmet need, kept for insight.
+    assert list(UnmetNeed.objects.values_list("need__code", "district")) == [("money", "GU1")]
+    # What must be sent is recorded: the coordinator (email + in-app) per item, and the carer by text.
+    coordinator_rows = Notification.objects.filter(recipient_user=personas.coordinator, template="item_routed")
+    assert coordinator_rows.count() == 4
+    carer_row = Notification.objects.get(template="prescription_sent")
+    assert carer_row.channel == Notification.Channel.SMS and carer_row.recipient_carer == referral.carer
+    assert "Margaret" not in str(carer_row.context) and "07700" not in str(carer_row.context)
+    assert CarerRecordAccess.objects.filter(carer=referral.carer, action="create").exists()
+
+
+def test_the_confirmation_and_printable_summary_give_the_carer_their_reference(
+        client, directory, write_prescription, send):
+    referral = send(write_prescription())
+    page = client.get(reverse("referrals:sent", args=[referral.reference])).content.decode()
+    assert referral.reference in page and "Referral sent" in page
+    summary = client.get(reverse("referrals:summary", args=[referral.reference])).content.decode()
+    assert referral.reference in summary and "Carers Breaks Guildford" in summary and "01483 000001" in summary
+    assert "What happens next" in summary
+
+
+def test_happy_path_takes_three_page_submissions(client, directory, needs):
+    submissions = 0
+    response = client.post(reverse("referrals:new"), prescription_data(needs))
+    submissions += 1
+    services_page = client.get(response["Location"])
+    chosen = [str(m.service.id) for m in services_page.context["routing"].selected]
+    response = client.post(response["Location"], {"services": chosen})
+    submissions += 1
+    response = client.post(response["Location"])
+    submissions += 1
+    assert response["Location"].endswith("/sent/") and submissions <= 4
+
+
+def test_no_consent_no_referral_and_the_page_says_why(client, directory, needs):
+    data = prescription_data(needs)
+    del data["consent_given"]
+    response = client.post(reverse("referrals:new"), data)
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "The carer must agree to share their details before you can refer them" in body
+    assert "govuk-error-summary" in body
+    assert not Referral.objects.exists()
+
+
+def test_phone_or_email_is_needed_and_invalid_input_is_explained(client, directory, needs):
+    data = prescription_data(needs, phone="", email="", postcode="nonsense", date_of_birth_0="31",
+                             date_of_birth_1="2")
+    body = client.post(reverse("referrals:new"), data).content.decode()
+    assert "Enter a phone number or an email address" in body
+    assert "Enter a full postcode" in body
+    assert "must be a real date" in body
+    assert 'value="Margaret"' in body  # what was typed is kept
+
+
+def test_a_double_submitted_form_and_a_double_clicked_send_make_one_referral(client, directory, needs, send):
+    data = prescription_data(needs, token="6f1c9a52-3c1e-4d57-9d0e-2f1b7f5f1a11")
+    first = client.post(reverse("referrals:new"), data)
+    second = client.post(reverse("referrals:new"), data)
+    assert first["Location"] == second["Location"]
+    draft = Referral.objects.get()
+    send(draft)
+    again = client.post(reverse("referrals:draft_check", args=[draft.pk]))
+    assert again.status_code == 302 and again["Location"].endswith("/sent/")
+    assert Referral.objects.count() == 1 and ReferralItem.objects.count() == 2
+
+
+def test_a_carer_already_known_is_linked_not_duplicated(client, directory, write_prescription, send, needs):
+    send(write_prescription(needs=[needs["breaks"].pk]), services=[directory.breaks])
+    send(write_prescription(first_name="MARGARET", needs=[needs["emotional-support"].pk], phone="",
+                            email="margaret@example.org", preferred_contact="email"),
+         services=[directory.listening])
+    assert Carer.objects.count() == 1
+    carer = Carer.objects.get()
+    assert carer.first_name == "Margaret"  # not overwritten by a later referral
+    assert carer.email == "margaret@example.org"  # a missing detail is filled in
+    # Known by email alone, with another name and postcode: still the same carer.
+    send(write_prescription(first_name="Maggie", postcode="GU1 9ZZ", phone="", email="Margaret@example.org",
+                            preferred_contact="email", needs=[needs["emotional-support"].pk]),
+         services=[directory.counselling])
+    assert Carer.objects.count() == 1
+
+
+def test_a_service_with_an_open_referral_for_the_carer_is_not_offered_again(
+        client, directory, write_prescription, send, needs):
+    send(write_prescription(needs=[needs["breaks"].pk]), services=[directory.breaks])
+    draft = write_prescription(needs=[needs["breaks"].pk])
+    page = client.get(reverse("referrals:draft_services", args=[draft.pk]))
+    routing = page.context["routing"]
+    assert directory.breaks.pk not in [m.service.id for m in routing.matches]
+    assert "Carers Breaks Guildford already has a referral in progress for this carer" in page.content.decode()
+    # Forcing it through is refused too, and nothing is sent.
+    response = client.post(reverse("referrals:draft_services", args=[draft.pk]), {"services": [str(directory.breaks.pk)]})
+    assert response.status_code == 200 and Referral.objects.filter(status="sent").count() == 1
+
+
+def test_a_draft_is_saved_and_picked_up_later(client, directory, needs):
+    data = prescription_data(needs, action="draft")
+    del data["consent_given"]
+    response = client.post(reverse("referrals:new"), data)
+    assert response["Location"] == reverse("referrals:mine")
+    draft = Referral.objects.get(status=Referral.Status.DRAFT)
+    mine = client.get(reverse("referrals:mine")).content.decode()
+    assert reverse("referrals:draft_edit", args=[draft.pk]) in mine
+    page = client.get(reverse("referrals:draft_edit", args=[draft.pk])).content.decode()
+    assert 'value="Margaret"' in page and "govuk-error-summary" not in page
+
+
+def test_drafts_older_than_14_days_are_deleted(client, directory, needs, personas):
+    old = Referral.objects.create(partnership=personas.gp_practice.memberships.get().partnership,
+                                  referrer=personas.referrer, referring_organisation=personas.gp_practice)
+    fresh = Referral.objects.create(partnership=old.partnership, referrer=personas.referrer,
+                                    referring_organisation=personas.gp_practice)
+    Referral.objects.filter(pk=old.pk).update(updated_at=timezone.now() - timedelta(days=15))
+    assert delete_expired_drafts.delay().get() == 1  # the beat task, run eagerly
+    assert list(Referral.objects.values_list("pk", flat=True)) == [fresh.pk]
+    assert drafts_delete_expired() == 0
+
+
+def test_only_frontline_workers_can_write_prescriptions(client, personas, directory):
+    client.force_login(personas.manager)
+    assert client.get(reverse("referrals:new")).status_code == 404
+    client.force_login(factories.UserFactory())
+    assert client.get(reverse("referrals:new")).status_code == 404
+    client.logout()
+    assert client.get(reverse("referrals:new")).status_code == 302
