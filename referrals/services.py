@@ -374,7 +374,7 @@ def item_withdraw(*, item: ReferralItem, actor, reason: str) -> ReferralItem:
 
 
 def reroute_options(*, item: ReferralItem) -> list:
-    """The next matching services for a declined item, best first (the routing of its prescription)."""
+    """The next matching services for the needs the declined service was to meet, best first."""
     referral = item.referral
     carer = referral.carer
     needs = needs_for(referral.needs.order_by("position", "name"))
@@ -389,7 +389,11 @@ def reroute_options(*, item: ReferralItem) -> list:
     routing = route(circumstances=circumstances, needs=needs,
                     directory=load_directory(partnership=referral.partnership, needs=needs),
                     open_service_ids=open_ids)
-    return [match for match in routing.matches if match.service.id not in tried]
+    declined_terms = set(item.service.needs.values_list("pk", flat=True))
+    return [
+        match for match in routing.matches
+        if match.service.id not in tried and any(need.term_ids & declined_terms for need in match.needs_met)
+    ]
 
 
 def item_reroute(*, item: ReferralItem, actor, service_id) -> ReferralItem:

@@ -91,3 +91,12 @@ def send(client):
         return draft
 
     return send_
+
+
+@pytest.fixture
+def sent_referral(client, personas, directory, write_prescription, send) -> Referral:
+    """Margaret's prescription, sent by the GP to the breaks service and the listening line."""
+    client.force_login(personas.referrer)
+    referral = send(write_prescription(), services=[directory.breaks, directory.listening])
+    client.logout()
+    return referral

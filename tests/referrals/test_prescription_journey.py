@@ -158,7 +158,8 @@ def test_a_service_with_an_open_referral_for_the_carer_is_not_offered_again(
     assert directory.breaks.pk not in [m.service.id for m in routing.matches]
     assert "Carers Breaks Guildford already has a referral in progress for this carer" in page.content.decode()
     # Forcing it through is refused too, and nothing is sent.
-    response = client.post(reverse("referrals:draft_services", args=[draft.pk]), {"services": [str(directory.breaks.pk)]})
+    response = client.post(reverse("referrals:draft_services", args=[draft.pk]),
+                           {"services": [str(directory.breaks.pk)]})
     assert response.status_code == 200 and Referral.objects.filter(status="sent").count() == 1
 
 
