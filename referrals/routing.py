@@ -16,9 +16,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch
-
-from organisations.models import Location, Service, TaxonomyTerm
+from organisations.models import Service, ServiceAtLocation, TaxonomyTerm
 from partnership.models import Partnership, PostcodeDistrict, distance_miles
 
 
@@ -198,36 +196,59 @@ def circumstances_for(*, partnership: Partnership, age: int, young_carer: bool, 
     )
 
 
-def load_directory(*, partnership: Partnership, needs: list[Need]) -> list[ServiceFacts]:
-    """The services that could meet any of these needs, as plain facts, in five queries."""
+def load_directory(*, partnership: Partnership, needs: list[Need],
+                   circumstances: Circumstances | None = None) -> list[ServiceFacts]:
+    """The services that could meet any of these needs (and reach the carer), as plain facts.
+
+    Five queries of plain tuples whatever the size of the directory: building model instances for
+    thousands of services would cost more than the routing itself.
+    """
     term_ids = set().union(*(need.term_ids for need in needs)) if needs else set()
-    services = (
+    candidates = (
         Service.objects.listed(partnership)
         .exclude(referral_capacity=Service.Capacity.PAUSED)
         .filter(pk__in=Service.needs.through.objects.filter(taxonomyterm_id__in=term_ids).values("service_id"))
-        .select_related("organisation")
-        .prefetch_related(
-            "needs", "condition_groups", "service_area_districts",
-            Prefetch("locations", queryset=Location.objects.filter(latitude__isnull=False)),
-        )
+    )
+    if circumstances is not None:
+        # Narrow by place in the database too; route() still applies the same rule to what comes back.
+        candidates = candidates.filter(pk__in=Service.objects.reaching(
+            circumstances.district, district_in_partnership_area=circumstances.district_in_partnership_area,
+        ).values("pk"))
+    ids = candidates.values("pk")
+
+    def grouped(rows) -> dict:
+        result: dict = {}
+        for key, value in rows:
+            result.setdefault(key, []).append(value)
+        return result
+
+    needs_of = grouped(Service.needs.through.objects.filter(service_id__in=ids)
+                       .values_list("service_id", "taxonomyterm_id"))
+    groups_of = grouped(Service.condition_groups.through.objects.filter(service_id__in=ids)
+                        .values_list("service_id", "conditiongroup_id"))
+    districts_of = grouped(Service.service_area_districts.through.objects.filter(service_id__in=ids)
+                           .values_list("service_id", "postcodedistrict_id"))
+    places_of = grouped(
+        (service_id, (lat, lon))
+        for service_id, lat, lon in ServiceAtLocation.objects.filter(
+            service_id__in=ids, location__latitude__isnull=False, location__longitude__isnull=False
+        ).values_list("service_id", "location__latitude", "location__longitude")
+    )
+    rows = candidates.values_list(
+        "pk", "name", "organisation__name", "minimum_age", "maximum_age", "carer_ages", "serves_whole_area",
+        "delivered_by_phone", "delivered_online", "referral_capacity", "usual_wait_weeks",
     )
     return [
         ServiceFacts(
-            id=s.pk,
-            name=s.name,
-            organisation_name=s.organisation.name,
-            need_ids=frozenset(n.pk for n in s.needs.all()),
-            minimum_age=s.minimum_age,
-            maximum_age=s.maximum_age,
-            carer_ages=s.carer_ages,
-            condition_groups=frozenset(g.pk for g in s.condition_groups.all()),
-            districts=frozenset(d.pk for d in s.service_area_districts.all()),
-            serves_whole_area=s.serves_whole_area,
-            by_phone=s.delivered_by_phone,
-            online=s.delivered_online,
-            coordinates=tuple((loc.latitude, loc.longitude) for loc in s.locations.all()),
-            waiting_list=s.referral_capacity == Service.Capacity.WAITING_LIST,
-            usual_wait_weeks=s.usual_wait_weeks,
+            id=pk, name=name, organisation_name=organisation_name,
+            need_ids=frozenset(needs_of.get(pk, ())),
+            minimum_age=minimum_age, maximum_age=maximum_age, carer_ages=carer_ages,
+            condition_groups=frozenset(groups_of.get(pk, ())),
+            districts=frozenset(districts_of.get(pk, ())),
+            serves_whole_area=whole_area, by_phone=by_phone, online=online,
+            coordinates=tuple(places_of.get(pk, ())),
+            waiting_list=capacity == Service.Capacity.WAITING_LIST, usual_wait_weeks=wait,
         )
-        for s in services
+        for (pk, name, organisation_name, minimum_age, maximum_age, carer_ages, whole_area, by_phone, online,
+             capacity, wait) in rows
     ]

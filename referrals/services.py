@@ -170,8 +170,8 @@ def draft_routing(*, draft: Referral, today: date | None = None) -> Routing:
     open_ids = frozenset(
         ReferralItem.objects.filter(carer=existing, status__in=OPEN_STATUSES).values_list("service_id", flat=True)
     ) if existing else frozenset()
-    return route(circumstances=circumstances, needs=needs,
-                 directory=load_directory(partnership=draft.partnership, needs=needs), open_service_ids=open_ids)
+    directory = load_directory(partnership=draft.partnership, needs=needs, circumstances=circumstances)
+    return route(circumstances=circumstances, needs=needs, directory=directory, open_service_ids=open_ids)
 
 
 def _known_carer(draft: Referral) -> Carer | None:
@@ -387,7 +387,8 @@ def reroute_options(*, item: ReferralItem) -> list:
         ReferralItem.objects.filter(carer=carer, status__in=OPEN_STATUSES).values_list("service_id", flat=True)
     )
     routing = route(circumstances=circumstances, needs=needs,
-                    directory=load_directory(partnership=referral.partnership, needs=needs),
+                    directory=load_directory(partnership=referral.partnership, needs=needs,
+                                             circumstances=circumstances),
                     open_service_ids=open_ids)
     declined_terms = set(item.service.needs.values_list("pk", flat=True))
     return [
