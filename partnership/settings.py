@@ -9,6 +9,7 @@ parsed stops start-up with a message naming the variable.
 from __future__ import annotations
 
 import os
+import warnings
 from pathlib import Path
 
 import environ
@@ -81,6 +82,8 @@ CSRF_TRUSTED_ORIGINS = _read("CSRF_TRUSTED_ORIGINS", env.list, [])
 
 # The public address of the site, for links in emails and the Open Referral feed.
 SITE_URL = _read("SITE_URL", env.str, "http://127.0.0.1:8000").rstrip("/")
+if not SITE_URL.startswith(("https://", "http://")):
+    raise SettingsError(f"Environment variable SITE_URL must start with https:// (or http://), not {SITE_URL!r}")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -133,13 +136,28 @@ TEMPLATES = [
     },
 ]
 
-# Database: SQLite for the embedded demo, DATABASE_URL (PostgreSQL) otherwise.
-DATABASES = {
-    "default": _read("DATABASE_URL", env.db_url, f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
-}
+# Database: SQLite for the embedded demo, DATABASE_URL (PostgreSQL) otherwise. django-environ passes
+# an unknown scheme through as an engine name, and Django would then fail later without naming the
+# variable, so the engine is checked here.
+_DATABASE_ENGINES = {"django.db.backends.postgresql", "django.db.backends.sqlite3"}
+with warnings.catch_warnings():
+    # django-environ warns of an unrecognised URL by printing it parsed, password and all.
+    warnings.simplefilter("ignore")
+    DATABASES = {
+        "default": _read("DATABASE_URL", env.db_url, f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
+    }
+if DATABASES["default"].get("ENGINE") not in _DATABASE_ENGINES:
+    # Name only the scheme: the rest of the URL may hold the database password.
+    _scheme, _separator, _ = os.environ.get("DATABASE_URL", "").partition("://")
+    raise SettingsError(
+        "Environment variable DATABASE_URL must be a postgres:// (or, for the demo, sqlite:///) URL, not "
+        + (f"a {_scheme}:// URL" if _separator else "a value without a scheme")
+    )
+# Read whatever the engine, so a bad value fails here rather than when the database changes.
+_conn_max_age = _int("CONN_MAX_AGE", 60)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # Persistent connections: a new connection per request costs most of a search page's time.
-    DATABASES["default"]["CONN_MAX_AGE"] = _int("CONN_MAX_AGE", 60)
+    DATABASES["default"]["CONN_MAX_AGE"] = _conn_max_age
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -1,4 +1,5 @@
 import pytest
+from django.db import OperationalError
 from django.test import override_settings
 
 
@@ -22,3 +23,18 @@ def test_healthz_is_503_when_the_broker_is_down(client):
             app.conf.broker_url = "memory://"
     assert response.status_code == 503
     assert response.json()["checks"]["broker"] != "ok"
+
+
+class _UnreachableDatabase:
+    """Stands in for the database connection the health check uses, as a server that has gone away."""
+
+    def cursor(self):
+        raise OperationalError("connection to server at 127.0.0.1, port 5432 failed: Connection refused")
+
+
+@pytest.mark.django_db
+def test_healthz_is_503_when_the_database_is_down(client, monkeypatch):
+    monkeypatch.setattr("partnership.views.connection", _UnreachableDatabase())
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.json() == {"status": "unavailable", "checks": {"database": "OperationalError"}}
