@@ -11,6 +11,26 @@ from organisations.services import need_taxonomy_install
 from partnership.models import Partnership, User
 
 from . import factories
+from .reference_data import load_reference_data
+
+
+def _is_transactional(item: pytest.Item) -> bool:
+    marker = item.get_closest_marker("django_db")
+    return bool(marker and (marker.kwargs.get("transaction") or marker.kwargs.get("serialized_rollback")))
+
+
+@pytest.fixture(autouse=True)
+def _reference_data_for_transactional_tests(request, django_db_blocker):
+    """A transactional test ends by emptying every table, the rows migrations load among them
+    (postcode districts, condition groups): put them back before such a test and after it."""
+    if not _is_transactional(request.node):
+        yield
+        return
+    request.getfixturevalue("transactional_db")
+    load_reference_data()
+    yield
+    with django_db_blocker.unblock():
+        load_reference_data()
 
 
 @pytest.fixture(autouse=True)

@@ -7,7 +7,6 @@ page's HTML under test-artifacts/<test name>/.
 
 from __future__ import annotations
 
-import importlib
 import os
 import re
 import shutil
@@ -16,15 +15,15 @@ from pathlib import Path
 
 import pytest
 from allauth.account.models import EmailAddress
-from django.apps import apps as django_apps
 from playwright.sync_api import Browser, Page
 from playwright.sync_api import Error as PlaywrightError
 from pytest_django import DjangoDbBlocker
 
 from organisations.models import ConditionGroup, Organisation, Service
-from partnership.models import PostcodeDistrict, User
+from partnership.models import User
 
 from .. import factories
+from ..reference_data import load_reference_data
 from .harness import audit_of, start_audit, stop_audit
 
 # Playwright's sync API runs an event loop in this thread; the test's own database calls are
@@ -147,18 +146,7 @@ def _save_artifacts(item: pytest.Item, pages: list[Page]) -> list[str]:
 
 # --- Database -----------------------------------------------------------------------------------
 
-_REFERENCE_DATA = [
-    (PostcodeDistrict, "partnership.migrations.0002_postcode_districts_and_trigram", "load_districts"),
-    (ConditionGroup, "organisations.migrations.0003_search_indexes_and_condition_groups", "create_condition_groups"),
-]
 DB_BLOCKER = pytest.StashKey[DjangoDbBlocker]()
-
-
-def _load_reference_data() -> None:
-    """The rows the migrations load (postcode districts, condition groups), when they are missing."""
-    for model, module, function in _REFERENCE_DATA:
-        if not model.objects.exists():
-            getattr(importlib.import_module(module), function)(django_apps, None)
 
 
 @pytest.fixture(autouse=True)
@@ -172,7 +160,7 @@ def _reference_data(request: pytest.FixtureRequest, django_db_blocker: DjangoDbB
     if "live_server" not in request.fixturenames:
         return
     request.getfixturevalue("transactional_db")
-    _load_reference_data()
+    load_reference_data()
     request.node.stash[DB_BLOCKER] = django_db_blocker
 
 
@@ -183,7 +171,7 @@ def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> 
     # With no next test the session's fixtures, the test database among them, are gone by now.
     if blocker is not None and nextitem is not None:
         with blocker.unblock():
-            _load_reference_data()
+            load_reference_data()
     return result
 
 

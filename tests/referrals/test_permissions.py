@@ -51,9 +51,9 @@ def status_for(client, user, method: str, url: str, data=None) -> int:
 REFERRAL_PAGES = ["referrals:detail", "referrals:sent", "referrals:summary"]
 
 
-@pytest.mark.parametrize("page", REFERRAL_PAGES)
-def test_referral_pages_are_for_the_referrer_and_manager_only(client, cast, sent_referral, page):
-    url = reverse(page, args=[sent_referral.reference])
+@pytest.mark.parametrize("url_name", REFERRAL_PAGES)
+def test_referral_pages_are_for_the_referrer_and_manager_only(client, cast, sent_referral, url_name):
+    url = reverse(url_name, args=[sent_referral.reference])
     expected = {"referrer": 200, "colleague": 404, "coordinator": 404, "other_org_coordinator": 404,
                 "manager": 200, "another_carer": 404, "anonymous": 302}
     assert {who: status_for(client, user, "get", url) for who, user in cast.items()} == expected
