@@ -146,7 +146,6 @@ def demo_seed(*, reset: bool = False) -> SeedSummary:
         plan.build()
         _save(plan, partnership, needs)
         _accounts_save(partnership, plan)
-        seed_referrals(partnership, rng)
         services_refresh(service_ids=[service.id for service in plan.services])
 
     statuses = Counter(Membership.objects.filter(partnership=partnership).values_list("status", flat=True))
@@ -160,15 +159,6 @@ def demo_seed(*, reset: bool = False) -> SeedSummary:
         districts=len(districts),
         accounts=DEMO_ACCOUNTS,
     )
-
-
-def seed_referrals(partnership: Partnership, rng: random.Random) -> None:
-    """Hook for demo carers and referrals (carers' prescriptions).
-
-    Does nothing yet: the Carer and Referral models arrive with the referrals issue. Then this should
-    create a few carers (the demo carer account among them) and referrals in every state of the lifecycle,
-    made by the demo GP and worked by the demo coordinator, using `rng` so the demo stays deterministic.
-    """
 
 
 # --- Building the plan: model instances with stable ids, not yet saved --------------------------------
