@@ -590,3 +590,11 @@ def test_without_a_partnership_the_feed_is_empty_not_broken(client, db, settings
         assert fetch(client, path, path)["total_items"] == 0
     fetch(client, f"/services/{uuid.uuid4()}", status=404)
 
+
+
+@pytest.mark.django_db
+def test_the_stub_without_its_slash_answers_with_cors(client):
+    response = client.get("/api/oruk")
+    assert response.status_code == 200
+    assert response["Access-Control-Allow-Origin"] == "*"
+    assert response.json()["version"] == "3.0"
