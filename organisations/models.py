@@ -240,12 +240,14 @@ class ServiceQuerySet(models.QuerySet):
         )
 
     def reaching(self, district: str, *, district_in_partnership_area: bool) -> ServiceQuerySet:
-        """Services that reach a carer in this postcode district (rows may repeat: use as ids).
+        """Services that reach a carer in this postcode district.
 
         Its area covers the district, or it serves the whole partnership area (and the district is
         in that area), or it is delivered by phone or online, which reaches anybody.
         """
-        reach = Q(service_area_districts=district) | Q(delivered_by_phone=True) | Q(delivered_online=True)
+        # The district as an id subquery, not a join: an OR across a join defeats every index.
+        in_district = Service.service_area_districts.through.objects.filter(postcodedistrict_id=district)
+        reach = Q(pk__in=in_district.values("service_id")) | Q(delivered_by_phone=True) | Q(delivered_online=True)
         if district_in_partnership_area:
             reach |= Q(serves_whole_area=True)
         return self.filter(reach)

@@ -214,7 +214,11 @@ def load_directory(*, partnership: Partnership, needs: list[Need],
         candidates = candidates.filter(pk__in=Service.objects.reaching(
             circumstances.district, district_in_partnership_area=circumstances.district_in_partnership_area,
         ).values("pk"))
-    ids = candidates.values("pk")
+    rows = list(candidates.values_list(
+        "pk", "name", "organisation__name", "minimum_age", "maximum_age", "carer_ages", "serves_whole_area",
+        "delivered_by_phone", "delivered_online", "referral_capacity", "usual_wait_weeks",
+    ))
+    ids = [row[0] for row in rows]
 
     def grouped(rows) -> dict:
         result: dict = {}
@@ -233,10 +237,6 @@ def load_directory(*, partnership: Partnership, needs: list[Need],
         for service_id, lat, lon in ServiceAtLocation.objects.filter(
             service_id__in=ids, location__latitude__isnull=False, location__longitude__isnull=False
         ).values_list("service_id", "location__latitude", "location__longitude")
-    )
-    rows = candidates.values_list(
-        "pk", "name", "organisation__name", "minimum_age", "maximum_age", "carer_ages", "serves_whole_area",
-        "delivered_by_phone", "delivered_online", "referral_capacity", "usual_wait_weeks",
     )
     return [
         ServiceFacts(

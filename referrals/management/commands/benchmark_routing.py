@@ -12,7 +12,7 @@ import time
 import uuid
 
 from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
+from django.db import connection, transaction
 
 from organisations.models import Service, ServiceAtLocation, TaxonomyTerm
 from partnership.models import Partnership
@@ -75,6 +75,10 @@ class Command(BaseCommand):
                 batch_size=5000)
             ServiceAtLocation.objects.bulk_create(
                 [ServiceAtLocation(service_id=mapping[s], location_id=loc) for s, loc in places], batch_size=5000)
+        if connection.vendor == "postgresql":
+            # Fresh statistics, as autovacuum would keep them: without them the planner guesses one row.
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
         self.stdout.write(f"Directory scaled to {Service.objects.listed(partnership).count()} listed services")
 
     def _measure(self, partnership: Partnership, runs: int, district: str, codes: list[str]) -> None:
