@@ -346,18 +346,24 @@ def _inbox_item(request: HttpRequest, pk: uuid.UUID) -> ReferralItem:
 @login_required
 def item_detail(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     item = _inbox_item(request, pk)
+    services.carer_record_viewed(referral=item.referral, user=request.user, what=f"referral to {item.service.name}")
+    return _item_page(request, item)
+
+
+def _item_page(request: HttpRequest, item: ReferralItem, status: int = 200, **forms) -> HttpResponse:
+    """The item page, with the forms a failed action sends back to show its errors."""
     referral = item.referral
     item.respond_by_date = item.respond_by(referral.partnership.response_target_days)
-    services.carer_record_viewed(referral=referral, user=request.user, what=f"referral to {item.service.name}")
     events = (ReferralEvent.objects.filter(referral=referral)
               .filter(Q(item=item) | Q(item__isnull=True)).select_related("actor"))
     other_services = Service.objects.listed(referral.partnership).exclude(pk=item.service_id).order_by("name")
-    return render(request, "referrals/item.html", {
+    context = {
         "item": item, "referral": referral, "carer": referral.carer, "events": events,
         "needs": referral.needs.all(), "decline_form": DeclineForm(services=other_services),
         "close_form": CloseForm(), "note_form": NoteForm(),
-        "target": referral.partnership.response_target_days,
-    })
+        "target": referral.partnership.response_target_days, **forms,
+    }
+    return render(request, "referrals/item.html", context, status=status)
 
 
 @login_required
@@ -372,7 +378,7 @@ def item_action(request: HttpRequest, pk: uuid.UUID, action: str) -> HttpRespons
             other = Service.objects.listed(item.referral.partnership).exclude(pk=item.service_id)
             form = DeclineForm(request.POST, services=other)
             if not form.is_valid():
-                return _item_with_errors(request, item, decline_form=form)
+                return _item_page(request, item, status=400, decline_form=form)
             services.item_decline(item=item, actor=request.user, reason=form.cleaned_data["reason"],
                                   note=form.cleaned_data["note"],
                                   suggested_service=form.cleaned_data["suggested_service"])
@@ -389,7 +395,7 @@ def item_action(request: HttpRequest, pk: uuid.UUID, action: str) -> HttpRespons
         elif action == "close":
             form = CloseForm(request.POST)
             if not form.is_valid():
-                return _item_with_errors(request, item, close_form=form)
+                return _item_page(request, item, status=400, close_form=form)
             services.item_close(item=item, actor=request.user, outcome=form.cleaned_data["outcome"],
                                 note=form.cleaned_data["note"])
             messages.success(request, "The referral is closed. The referrer has been told the outcome.")
@@ -398,16 +404,3 @@ def item_action(request: HttpRequest, pk: uuid.UUID, action: str) -> HttpRespons
     except services.ReferralError as error:
         messages.error(request, str(error))
     return redirect("referrals:item", pk=item.pk)
-
-
-def _item_with_errors(request: HttpRequest, item: ReferralItem, **forms) -> HttpResponse:
-    referral = item.referral
-    item.respond_by_date = item.respond_by(referral.partnership.response_target_days)
-    events = ReferralEvent.objects.filter(referral=referral).filter(Q(item=item) | Q(item__isnull=True))
-    other = Service.objects.listed(referral.partnership).exclude(pk=item.service_id).order_by("name")
-    context = {
-        "item": item, "referral": referral, "carer": referral.carer, "events": events.select_related("actor"),
-        "needs": referral.needs.all(), "decline_form": DeclineForm(services=other), "close_form": CloseForm(),
-        "note_form": NoteForm(), "target": referral.partnership.response_target_days, **forms,
-    }
-    return render(request, "referrals/item.html", context, status=400)

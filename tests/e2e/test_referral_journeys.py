@@ -4,49 +4,25 @@ and the GP follows it up — by labels, roles and the words on the page, with ax
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
 import pytest
 from allauth.account.models import EmailAddress
 from django.urls import reverse
 from playwright.sync_api import Page, expect
 
-from organisations.models import Service
 from partnership.models import User
 from referrals.models import REFERENCE_ALPHABET, Referral
 from tests import factories
 from tests.factories import TEST_PASSWORD
-from tests.referrals.conftest import prescription_data
+from tests.referrals.conftest import Directory, build_directory, prescription_data
 
 REFERENCE = re.compile(f"^[{REFERENCE_ALPHABET}]{{4}}-[{REFERENCE_ALPHABET}]{{4}}$")
 
 
-@dataclass
-class Services:
-    breaks: Service  # at the carers' charity (the coordinator's organisation)
-    listening: Service  # at another charity, by phone
-    counselling: Service  # at the carers' charity, in Guildford
-
-
 @pytest.fixture
-def services(partnership, needs, personas) -> Services:
+def services(partnership, needs, personas) -> Directory:
     """The referral tests' small directory around Guildford (tests/referrals/conftest.py)."""
-    guildford = factories.LocationFactory(name="Guildford Carers Centre", postal_code="GU1 3AA")
-    return Services(
-        breaks=factories.ServiceFactory(
-            organisation=personas.charity, name="Carers Breaks Guildford", needs=[needs["breaks"]],
-            districts=["GU1", "GU2"], locations=[guildford], phone="01483 000001",
-        ),
-        listening=factories.ServiceFactory(
-            organisation=personas.other_charity, name="Carers Listening Line", needs=[needs["emotional-support"]],
-            delivered_in_person=False, delivered_by_phone=True,
-        ),
-        counselling=factories.ServiceFactory(
-            organisation=personas.charity, name="Carers Counselling Guildford",
-            needs=[needs["emotional-counselling"]], districts=["GU1"], locations=[guildford],
-            referral_capacity=Service.Capacity.WAITING_LIST, usual_wait_weeks=3,
-        ),
-    )
+    return build_directory(needs, personas)
 
 
 @pytest.fixture

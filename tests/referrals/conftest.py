@@ -22,6 +22,11 @@ class Directory:
 
 @pytest.fixture
 def directory(partnership, needs, personas) -> Directory:
+    return build_directory(needs, personas)
+
+
+def build_directory(needs, personas) -> Directory:
+    """The services the referral journeys route to (also used by the browser journeys)."""
     guildford = factories.LocationFactory(name="Guildford Carers Centre", postal_code="GU1 3AA")
     return Directory(
         breaks=factories.ServiceFactory(
