@@ -260,6 +260,9 @@ PARTNERSHIP_SLUG = _read("PARTNERSHIP_SLUG", env.str, "")
 # Service navigation: each app offers the items a person's roles allow (see partnership.navigation).
 NAVIGATION_PROVIDERS = ["organisations.navigation.items", "referrals.navigation.items"]
 
+# Demo data beyond the directory, added by `manage.py seed_demo` (each takes partnership=...).
+DEMO_SEEDERS = ["referrals.demo.seed_referrals"]
+
 # Directory search.
 DIRECTORY_PAGE_SIZE = _int("DIRECTORY_PAGE_SIZE", 20, minimum=1)
 

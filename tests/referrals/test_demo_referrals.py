@@ -11,9 +11,9 @@ pytestmark = pytest.mark.django_db
 
 
 def test_demo_prescriptions_cover_every_state_and_each_demo_account_sees_them(client):
-    call_command("seed_demo", verbosity=0)
+    call_command("seed_demo", verbosity=0)  # the directory, accounts, and the demo prescriptions
+    call_command("seed_demo", verbosity=0)  # a second run adds nothing
     call_command("seed_demo_referrals", verbosity=0)
-    call_command("seed_demo_referrals", verbosity=0)  # a second run adds nothing
     statuses = Counter(ReferralItem.objects.values_list("status", flat=True))
     assert set(statuses) == set(ReferralItem.Status.values)
     assert sum(statuses.values()) == 9
