@@ -13,6 +13,10 @@ app.autodiscover_tasks()
 
 # Periodic schedules are defined here, in one place, as the capabilities that need them land.
 app.conf.beat_schedule = {
+    "relay-pending-notifications": {
+        "task": "referrals.relay_pending_notifications",
+        "schedule": 60.0,
+    },
     "delete-expired-drafts": {
         "task": "referrals.delete_expired_drafts",
         "schedule": crontab(hour=2, minute=30),

@@ -398,6 +398,7 @@ class Notification(models.Model):
     last_error = models.CharField(max_length=300, blank=True)
     provider_id = models.CharField(max_length=100, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
+    claimed_at = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
     read_at = models.DateTimeField(null=True, blank=True)
 

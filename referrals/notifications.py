@@ -1,15 +1,21 @@
 """Recording what must be sent, in the transaction of the change that causes it (the outbox).
 
 Each call writes Notification rows that name their recipient and context by id. The unique key
-(event, recipient, channel) means a repeated event never makes a second message. Delivery by Celery
-workers after commit is the notifications capability (issue 5); until then rows wait as pending.
+(event, recipient, channel) means a repeated event never makes a second message. Each row is handed to a
+Celery worker after commit (referrals/tasks.py); the relay picks up any the broker missed.
 """
 
 from __future__ import annotations
 
+import logging
+
+from django.db import transaction
+
 from organisations.models import Membership, StaffRole
 
 from .models import Carer, Notification, Referral, ReferralItem
+
+logger = logging.getLogger(__name__)
 
 
 def _row(*, event_key: str, template: str, channel: str, context: dict, user=None, carer=None,
@@ -29,7 +35,22 @@ def _save(rows: list[Notification]) -> list[Notification]:
     if not rows:
         return []
     Notification.objects.bulk_create(rows, ignore_conflicts=True)
-    return list(Notification.objects.filter(pk__in=[row.pk for row in rows]))
+    saved = list(Notification.objects.filter(pk__in=[row.pk for row in rows]))
+    ids = [str(row.pk) for row in saved]
+    transaction.on_commit(lambda: _dispatch(ids))
+    return saved
+
+
+def _dispatch(ids: list[str]) -> None:
+    """Hand new rows to the workers once committed. If the broker is down the rows stay pending and
+    the relay (Celery beat, every minute) queues them when it is back: the request still succeeds."""
+    from .tasks import send_notification
+
+    for notification_id in ids:
+        try:
+            send_notification.delay(notification_id)
+        except Exception:  # noqa: BLE001 — any broker failure; the relay is the safety net
+            logger.warning("Could not queue notification %s; the relay will retry", notification_id)
 
 
 def _carer_channel(carer: Carer) -> str | None:
