@@ -50,7 +50,7 @@ def _dispatch(ids: list[str]) -> None:
         try:
             send_notification.delay(notification_id)
         except Exception:  # noqa: BLE001 — any broker failure; the relay is the safety net
-            logger.warning("Could not queue notification %s; the relay will retry", notification_id)
+            logger.warning("Could not queue notification %s; the relay will retry", notification_id, exc_info=True)
 
 
 def _carer_channel(carer: Carer) -> str | None:
