@@ -52,8 +52,12 @@ e2e: install chromium
 screenshots: install chromium
 	DATABASE_URL=$(TEST_DATABASE_URL) SCREENSHOTS_DIR=docs/screenshots $(BIN)/pytest -q tests/e2e/test_screenshots.py
 
+# A worker with beat against the local Redis; run the web with the same broker to use it:
+#   CELERY_BROKER_URL=redis://127.0.0.1:6379/0 make serve
+LOCAL_BROKER_URL ?= redis://127.0.0.1:6379/0
 worker: install
-	$(BIN)/celery -A partnership worker --beat --pool=solo --without-mingle --without-gossip --loglevel=INFO
+	CELERY_BROKER_URL=$(LOCAL_BROKER_URL) $(BIN)/celery -A partnership worker --beat --pool=solo \
+	  --without-mingle --without-gossip --loglevel=INFO
 
 vendor:
 	bash scripts/vendor.sh
