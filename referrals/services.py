@@ -93,14 +93,7 @@ def carer_find_or_create(*, partnership: Partnership, details: CarerDetails) -> 
     overwritten from a single referral, and nothing about the match is shown to the referrer.
     """
     postcode = normalise_postcode(details.postcode)
-    same_person = Q(first_name__iexact=details.first_name.strip(), last_name__iexact=details.last_name.strip(),
-                    date_of_birth=details.date_of_birth, postcode=postcode)
-    if details.email:
-        same_person |= Q(email__iexact=details.email.strip())
-    if details.phone:
-        same_person |= Q(phone=_normalise_phone(details.phone))
-    existing = (Carer.objects.select_for_update().filter(partnership=partnership, anonymised_at__isnull=True)
-                .filter(same_person).order_by("created_at").first())
+    existing = _known_carers(partnership=partnership, details=details).select_for_update().first()
     if existing is not None:
         changed = []
         for name in ("phone", "email", "accessibility_needs"):
@@ -175,16 +168,19 @@ def draft_routing(*, draft: Referral, today: date | None = None) -> Routing:
 
 
 def _known_carer(draft: Referral) -> Carer | None:
-    details = CarerDetails.from_draft(draft.draft_data)
-    postcode = normalise_postcode(details.postcode)
-    same_person = Q(first_name__iexact=details.first_name, last_name__iexact=details.last_name,
-                    date_of_birth=details.date_of_birth, postcode=postcode)
+    return _known_carers(partnership=draft.partnership, details=CarerDetails.from_draft(draft.draft_data)).first()
+
+
+def _known_carers(*, partnership: Partnership, details: CarerDetails):
+    """The one rule for "a carer already known": same name, date of birth and postcode; or email; or phone."""
+    same_person = Q(first_name__iexact=details.first_name.strip(), last_name__iexact=details.last_name.strip(),
+                    date_of_birth=details.date_of_birth, postcode=normalise_postcode(details.postcode))
     if details.email:
-        same_person |= Q(email__iexact=details.email)
+        same_person |= Q(email__iexact=details.email.strip())
     if details.phone:
         same_person |= Q(phone=_normalise_phone(details.phone))
-    return (Carer.objects.filter(partnership=draft.partnership, anonymised_at__isnull=True)
-            .filter(same_person).order_by("created_at").first())
+    return (Carer.objects.filter(partnership=partnership, anonymised_at__isnull=True)
+            .filter(same_person).order_by("created_at"))
 
 
 def referral_send(*, draft: Referral, actor, service_ids: list, today: date | None = None) -> Referral:
