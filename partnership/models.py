@@ -63,6 +63,14 @@ class User(AbstractUser):
     email = models.EmailField("email address", unique=True)
     job_title = models.CharField(max_length=120, blank=True)
 
+    class EmailFrequency(models.TextChoices):
+        EACH = "each", "As each thing happens"
+        DAILY = "daily", "Once a day, in a digest"
+
+    # Busy coordinators and referrers may prefer one email a day to one per event. In-app notifications,
+    # reminders and escalations are not held back by it.
+    email_frequency = models.CharField(max_length=10, choices=EmailFrequency.choices, default=EmailFrequency.EACH)
+
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: list[str] = []
 

@@ -28,7 +28,7 @@ class PermanentError(Exception):
 
 
 def notification_claim(notification_id) -> Notification | None:
-    claimed = Notification.objects.filter(pk=notification_id, status=Notification.Status.PENDING).update(
+    claimed = Notification.objects.due().filter(pk=notification_id).update(
         status=Notification.Status.SENDING, attempts=F("attempts") + 1, claimed_at=timezone.now()
     )
     if not claimed:
@@ -134,6 +134,5 @@ def notifications_stuck(*, older_than_seconds: int = 60) -> list:
         status=Notification.Status.SENDING,
         claimed_at__lt=now - timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT * 2),
     ).update(status=Notification.Status.PENDING)
-    pending = Notification.objects.filter(status=Notification.Status.PENDING,
-                                          created_at__lt=now - timedelta(seconds=older_than_seconds))
+    pending = Notification.objects.due(now).filter(created_at__lt=now - timedelta(seconds=older_than_seconds))
     return list(pending.values_list("pk", flat=True)[:1000])

@@ -365,6 +365,29 @@ class CarerRecordAccess(models.Model):
         return f"{self.get_action_display()} {self.what} at {self.at:%Y-%m-%d %H:%M}"
 
 
+class NotificationQuerySet(models.QuerySet):
+    def in_app_for(self, user) -> NotificationQuerySet:
+        """A person's own in-app notifications: the page that lists them and the count in the header."""
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(recipient_user=user, channel=Notification.Channel.IN_APP)
+
+    def unread(self) -> NotificationQuerySet:
+        return self.filter(read_at__isnull=True)
+
+    def failed_visible_to(self, user) -> NotificationQuerySet:
+        """Messages that could not be delivered, for the managers of the partnership they belong to."""
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(status=Notification.Status.FAILED, partnership__managers__user=user)
+
+    def due(self, now=None) -> NotificationQuerySet:
+        """Pending rows that may be tried now (not deferred past a provider's daily limit)."""
+        now = now or timezone.now()
+        waiting = Q(not_before__isnull=True) | Q(not_before__lte=now)
+        return self.filter(waiting, status=Notification.Status.PENDING)
+
+
 class Notification(models.Model):
     """The outbox: one message to one recipient on one channel, written in the transaction of the change
     that caused it and delivered by a worker. It holds ids, never copies of personal data.
@@ -380,8 +403,13 @@ class Notification(models.Model):
         SENDING = "sending", "Sending"
         SENT = "sent", "Sent"
         FAILED = "failed", "Failed"
+        HELD = "held", "Held for the daily digest"
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    # Whose manager sees it if it fails.
+    partnership = models.ForeignKey(
+        Partnership, on_delete=models.CASCADE, null=True, blank=True, related_name="notifications"
+    )
     # What caused it, e.g. "item-routed:<item id>"; with the recipient and channel it is sent once.
     event_key = models.CharField(max_length=120)
     recipient_key = models.CharField(max_length=80)
@@ -401,6 +429,12 @@ class Notification(models.Model):
     claimed_at = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
     read_at = models.DateTimeField(null=True, blank=True)
+    # Not to be tried again before this (a provider's daily limit was reached).
+    not_before = models.DateTimeField(null=True, blank=True)
+    # The digest email that carried this held row.
+    digest = models.ForeignKey("self", on_delete=models.SET_NULL, null=True, blank=True, related_name="digested")
+
+    objects = NotificationQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at"]
@@ -412,6 +446,7 @@ class Notification(models.Model):
         indexes = [
             models.Index(fields=["status", "created_at"], name="notification_relay"),
             models.Index(fields=["recipient_user", "channel", "read_at"], name="notification_unread"),
+            models.Index(fields=["partnership", "status"], name="notification_failed"),
         ]
 
     def __str__(self) -> str:

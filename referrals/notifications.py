@@ -18,16 +18,26 @@ from .models import Carer, Notification, Referral, ReferralItem
 logger = logging.getLogger(__name__)
 
 
-def _row(*, event_key: str, template: str, channel: str, context: dict, user=None, carer=None,
+# Events a person may take in a daily digest instead of one email each. Reminders and escalations are
+# about a deadline, so they are never held back.
+DIGESTIBLE = {"item_routed", "item_accepted", "item_declined", "item_closed"}
+
+
+def _row(*, event_key: str, template: str, channel: str, context: dict, partnership_id, user=None, carer=None,
          service=None) -> Notification:
+    status = Notification.Status.PENDING
+    if (user is not None and channel == Notification.Channel.EMAIL and template in DIGESTIBLE
+            and user.email_frequency == user.EmailFrequency.DAILY):
+        status = Notification.Status.HELD
     if user is not None:
         key = f"user:{user.pk}"
     elif carer is not None:
         key = f"carer:{carer.pk}"
     else:
         key = f"service:{service.pk}"
-    return Notification(event_key=event_key, recipient_key=key, recipient_user=user, recipient_carer=carer,
-                        recipient_service=service, channel=channel, template=template, context=context)
+    return Notification(partnership_id=partnership_id, event_key=event_key, recipient_key=key,
+                        recipient_user=user, recipient_carer=carer, recipient_service=service, channel=channel,
+                        template=template, context=context, status=status)
 
 
 def _save(rows: list[Notification]) -> list[Notification]:
@@ -36,8 +46,9 @@ def _save(rows: list[Notification]) -> list[Notification]:
         return []
     Notification.objects.bulk_create(rows, ignore_conflicts=True)
     saved = list(Notification.objects.filter(pk__in=[row.pk for row in rows]))
-    ids = [str(row.pk) for row in saved]
-    transaction.on_commit(lambda: _dispatch(ids))
+    ids = [str(row.pk) for row in saved if row.status == Notification.Status.PENDING]
+    if ids:
+        transaction.on_commit(lambda: _dispatch(ids))
     return saved
 
 
@@ -67,6 +78,7 @@ def _carer_channel(carer: Carer) -> str | None:
 def item_routed(item: ReferralItem) -> list[Notification]:
     """A service's coordinators (and its referral inbox address) learn that a referral arrived."""
     context = {"item": str(item.pk), "service": str(item.service_id)}
+    partnership_id = item.referral.partnership_id
     coordinators = StaffRole.objects.filter(
         role=StaffRole.Role.COORDINATOR,
         membership__organisation_id=item.service.organisation_id,
@@ -78,10 +90,11 @@ def item_routed(item: ReferralItem) -> list[Notification]:
     for role in coordinators:
         for channel in (Notification.Channel.EMAIL, Notification.Channel.IN_APP):
             rows.append(_row(event_key=f"item-routed:{item.pk}", template="item_routed", channel=channel,
-                             context=context, user=role.user))
+                             context=context, partnership_id=partnership_id, user=role.user))
     if item.service.referral_email:
         rows.append(_row(event_key=f"item-routed:{item.pk}", template="item_routed",
-                         channel=Notification.Channel.EMAIL, context=context, service=item.service))
+                         channel=Notification.Channel.EMAIL, context=context, partnership_id=partnership_id,
+                         service=item.service))
     return _save(rows)
 
 
@@ -92,22 +105,24 @@ def prescription_sent(referral: Referral) -> list[Notification]:
     if channel is None:
         return []
     return _save([_row(event_key=f"prescription-sent:{referral.pk}", template="prescription_sent",
-                       channel=channel, context={"referral": str(referral.pk)}, carer=carer)])
+                       channel=channel, context={"referral": str(referral.pk)},
+                       partnership_id=referral.partnership_id, carer=carer)])
 
 
 def item_status_changed(item: ReferralItem, *, event_id: int) -> list[Notification]:
     """The referrer hears of acceptance, decline and closure; the carer hears of every change."""
     rows = []
     context = {"item": str(item.pk), "status": item.status}
+    partnership_id = item.referral.partnership_id
     referrer = item.referral.referrer
     if referrer is not None and item.status in (ReferralItem.Status.ACCEPTED, ReferralItem.Status.DECLINED,
                                                 ReferralItem.Status.CLOSED):
         for channel in (Notification.Channel.IN_APP, Notification.Channel.EMAIL):
             rows.append(_row(event_key=f"item-status:{event_id}", template=f"item_{item.status}",
-                             channel=channel, context=context, user=referrer))
+                             channel=channel, context=context, partnership_id=partnership_id, user=referrer))
     carer = item.carer
     channel = _carer_channel(carer) if item.referral.consent_given else None
     if channel is not None:
         rows.append(_row(event_key=f"item-status:{event_id}", template="carer_item_status", channel=channel,
-                         context=context, carer=carer))
+                         context=context, partnership_id=partnership_id, carer=carer))
     return _save(rows)
