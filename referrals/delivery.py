@@ -126,6 +126,21 @@ def _send_email(notification: Notification, context: dict) -> str:
     return ""
 
 
+def notification_retry(notification: Notification) -> bool:
+    """A failed message tried again, once someone has fixed what made it fail (an address, a template).
+    Conditional, like the claim, so a double click queues it once."""
+    from django.db import transaction
+
+    from .tasks import send_notification
+
+    retried = Notification.objects.filter(pk=notification.pk, status=Notification.Status.FAILED).update(
+        status=Notification.Status.PENDING, not_before=None, claimed_at=None
+    )
+    if retried:
+        transaction.on_commit(lambda: send_notification.delay(str(notification.pk)))
+    return bool(retried)
+
+
 def notifications_stuck(*, older_than_seconds: int = 60) -> list:
     """Rows nobody is delivering: pending for over a minute (the broker was down at commit), or claimed
     by a worker that died mid-send (still 'sending' long after any task's time limit), handed back."""
