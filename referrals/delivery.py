@@ -129,15 +129,13 @@ def _send_email(notification: Notification, context: dict) -> str:
 def notification_retry(notification: Notification) -> bool:
     """A failed message tried again, once someone has fixed what made it fail (an address, a template).
     Conditional, like the claim, so a double click queues it once."""
-    from django.db import transaction
-
-    from .tasks import send_notification
+    from .notifications import queue_after_commit
 
     retried = Notification.objects.filter(pk=notification.pk, status=Notification.Status.FAILED).update(
         status=Notification.Status.PENDING, not_before=None, claimed_at=None
     )
     if retried:
-        transaction.on_commit(lambda: send_notification.delay(str(notification.pk)))
+        queue_after_commit([str(notification.pk)])
     return bool(retried)
 
 

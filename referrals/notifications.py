@@ -47,9 +47,13 @@ def _save(rows: list[Notification]) -> list[Notification]:
     Notification.objects.bulk_create(rows, ignore_conflicts=True)
     saved = list(Notification.objects.filter(pk__in=[row.pk for row in rows]))
     ids = [str(row.pk) for row in saved if row.status == Notification.Status.PENDING]
+    queue_after_commit(ids)
+    return saved
+
+
+def queue_after_commit(ids: list[str]) -> None:
     if ids:
         transaction.on_commit(lambda: _dispatch(ids))
-    return saved
 
 
 def _dispatch(ids: list[str]) -> None:
