@@ -17,6 +17,14 @@ app.conf.beat_schedule = {
         "task": "referrals.relay_pending_notifications",
         "schedule": 60.0,
     },
+    "chase-response-targets": {
+        "task": "referrals.chase_response_targets",
+        "schedule": crontab(hour=8, minute=0),
+    },
+    "send-daily-digests": {
+        "task": "referrals.send_daily_digests",
+        "schedule": crontab(hour=7, minute=30),
+    },
     "delete-expired-drafts": {
         "task": "referrals.delete_expired_drafts",
         "schedule": crontab(hour=2, minute=30),

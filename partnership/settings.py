@@ -230,6 +230,28 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # GOV.UK Notify for SMS (and optionally email); off unless a key is given.
 NOTIFY_API_KEY = os.environ.get("NOTIFY_API_KEY", "")
 NOTIFY_BASE_URL = _read("NOTIFY_BASE_URL", env.str, "https://api.notifications.service.gov.uk")
+NOTIFY_TIMEOUT_SECONDS = _int("NOTIFY_TIMEOUT_SECONDS", 10, minimum=1)
+# Send email through Notify too, instead of EMAIL_URL's backend.
+NOTIFY_EMAIL = _bool("NOTIFY_EMAIL", False)
+# A Notify template per message, "prescription_sent=<id>,carer_item_status=<id>", and/or one general
+# template for each channel whose body is ((body)) (and subject ((subject)) for email).
+NOTIFY_TEMPLATE_IDS = _read("NOTIFY_TEMPLATE_IDS", env.dict, {})
+NOTIFY_SMS_TEMPLATE_ID = _read("NOTIFY_SMS_TEMPLATE_ID", env.str, "")
+NOTIFY_EMAIL_TEMPLATE_ID = _read("NOTIFY_EMAIL_TEMPLATE_ID", env.str, "")
+if NOTIFY_API_KEY and len(NOTIFY_API_KEY) < 74:
+    raise SettingsError("Environment variable NOTIFY_API_KEY must be a whole GOV.UK Notify API key "
+                        "(name-service id-secret)")
+if NOTIFY_EMAIL and not NOTIFY_API_KEY:
+    raise SettingsError("Environment variable NOTIFY_EMAIL needs NOTIFY_API_KEY")
+# Text messages: through Notify when it has a key; printed to the console in the demo; otherwise they
+# fail at once, visibly, on the failed messages page.
+SMS_BACKEND = _read("SMS_BACKEND", env.str, "notify" if NOTIFY_API_KEY else ("console" if DEBUG else "disabled"))
+if SMS_BACKEND not in {"notify", "console", "disabled"}:
+    raise SettingsError("Environment variable SMS_BACKEND must be notify, console or disabled")
+if SMS_BACKEND == "notify" and not NOTIFY_API_KEY:
+    raise SettingsError("Environment variable SMS_BACKEND=notify needs NOTIFY_API_KEY")
+# A message that keeps failing for a passing reason is given up (and shown to the managers) after this.
+NOTIFICATION_MAX_ATTEMPTS = _int("NOTIFICATION_MAX_ATTEMPTS", 8, minimum=1)
 
 # Celery: eager tasks and an in-memory broker for the demo; Redis in production.
 CELERY_BROKER_URL = _read("CELERY_BROKER_URL", env.str, "memory://")

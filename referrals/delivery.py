@@ -7,6 +7,8 @@ retry; a permanent one marks it failed for the partnership manager to see.
 
 from __future__ import annotations
 
+import random
+import sys
 from datetime import timedelta
 
 from django.conf import settings
@@ -16,11 +18,16 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from . import notify
 from .models import Notification, Referral, ReferralItem
 
 
 class TransientError(Exception):
     """Worth trying again later (a connection failure, a provider's 5xx, a timeout)."""
+
+    def __init__(self, message: str = "", retry_in: int = 10):
+        super().__init__(message)
+        self.retry_in = retry_in
 
 
 class PermanentError(Exception):
@@ -45,20 +52,40 @@ def notification_deliver(notification_id) -> str:
         return "not pending"
     try:
         provider_id = _send(notification)
-    except PermanentError as error:
+    except (PermanentError, notify.NotifyPermanent) as error:
         _finish(notification, Notification.Status.FAILED, error=str(error))
         return "failed"
+    except notify.NotifyDailyLimit as error:
+        # Retrying today would only loop: wait for the limit to reset; the relay picks it up then.
+        _finish(notification, Notification.Status.PENDING, error=str(error), not_before=error.until)
+        return "deferred"
     except Exception as error:
-        # Anything unexpected is treated as transient: the row goes back to pending and is retried.
-        _finish(notification, Notification.Status.PENDING, error=f"{type(error).__name__}: {error}"[:300])
-        raise TransientError(str(error)) from error
+        # Anything else (SMTP down, Notify 5xx or 429, a timeout, a bug) is treated as passing: back to
+        # pending with a backoff, until NOTIFICATION_MAX_ATTEMPTS, then failed for the managers to see.
+        described = f"{type(error).__name__}: {error}"[:280]
+        if notification.attempts >= settings.NOTIFICATION_MAX_ATTEMPTS:
+            _finish(notification, Notification.Status.FAILED,
+                    error=f"Gave up after {notification.attempts} attempts. {described}")
+            return "failed"
+        delay = backoff_seconds(notification.attempts)
+        _finish(notification, Notification.Status.PENDING, error=described,
+                not_before=timezone.now() + timedelta(seconds=delay))
+        raise TransientError(described, delay) from error
     _finish(notification, Notification.Status.SENT, provider_id=provider_id)
     return "sent"
 
 
-def _finish(notification: Notification, status: str, *, error: str = "", provider_id: str = "") -> None:
+def backoff_seconds(attempts: int) -> int:
+    """Exponential backoff with full jitter: 10 s, 20 s, 40 s ... capped at ten minutes, spread at random
+    so that messages which failed together are not all retried together."""
+    ceiling = min(600, 10 * 2 ** max(attempts - 1, 0))
+    return max(1, round(random.uniform(ceiling / 2, ceiling)))
+
+
+def _finish(notification: Notification, status: str, *, error: str = "", provider_id: str = "",
+            not_before=None) -> None:
     Notification.objects.filter(pk=notification.pk, status=Notification.Status.SENDING).update(
-        status=status, last_error=error, provider_id=provider_id,
+        status=status, last_error=error, provider_id=provider_id, not_before=not_before,
         sent_at=timezone.now() if status == Notification.Status.SENT else None,
     )
 
@@ -66,16 +93,17 @@ def _finish(notification: Notification, status: str, *, error: str = "", provide
 def _send(notification: Notification) -> str:
     if notification.channel == Notification.Channel.IN_APP:
         return ""  # the row itself is the in-app notification
-    context = _context(notification)
+    context = message_context(notification)
     if notification.channel == Notification.Channel.EMAIL:
         return _send_email(notification, context)
     if notification.channel == Notification.Channel.SMS:
-        raise PermanentError("Text messages need GOV.UK Notify, which is not configured yet")
+        return _send_sms(notification, context)
     raise PermanentError(f"Unknown channel {notification.channel}")
 
 
-def _context(notification: Notification) -> dict:
-    """What a message may say: the recipient's own first name, a reference, a link. No personal data."""
+def message_context(notification: Notification) -> dict:
+    """What a message may say: the recipient's own first name, a reference, a service's name, a link.
+    No carer's name, contact details or needs: those are seen only after signing in."""
     data = notification.context
     reference = ""
     if "referral" in data:
@@ -90,18 +118,46 @@ def _context(notification: Notification) -> dict:
         first_name = notification.recipient_carer.first_name
     else:
         first_name = ""
-    if notification.template == "item_routed" and item is not None:
+    if notification.template in ("item_routed", "item_reminder") and item is not None:
         path = reverse("referrals:item", args=[item.pk])
-    elif item is not None and notification.recipient_user is not None:
+    elif notification.template == "daily_digest":
+        path = reverse("referrals:notifications")
+    elif item is not None and notification.recipient_user is not None and notification.template != "item_escalation":
         path = reverse("referrals:detail", args=[item.referral.reference])
     else:
         path = reverse("account_login")
-    return {
+    context = {
         "first_name": first_name,
         "reference": reference,
         "service_name": item.service.name if item else "",
         "link": f"{settings.SITE_URL}{path}",
+        "target_days": data.get("target_days", ""),
     }
+    if notification.template == "daily_digest":
+        context["entries"] = digest_entries(data.get("notifications", []))
+    return context
+
+
+def digest_entries(ids: list[str]) -> list[str]:
+    """One line per event a digest carries: what happened, to which service, under which reference."""
+    rows = Notification.objects.filter(pk__in=ids).order_by("created_at")
+    item_ids = [row.context.get("item") for row in rows if row.context.get("item")]
+    items = {str(item.pk): item for item in ReferralItem.objects.filter(pk__in=item_ids)
+             .select_related("referral", "service")}
+    words = {
+        "item_routed": "New referral for {service}",
+        "item_accepted": "{service} accepted your referral",
+        "item_declined": "{service} declined your referral",
+        "item_closed": "{service} closed your referral",
+    }
+    lines = []
+    for row in rows:
+        item = items.get(row.context.get("item", ""))
+        if item is None:
+            continue
+        what = words.get(row.template, "News from {service}").format(service=item.service.name)
+        lines.append(f"{what} ({item.referral.reference})")
+    return lines
 
 
 def _address(notification: Notification) -> str:
@@ -114,16 +170,49 @@ def _address(notification: Notification) -> str:
     return ""
 
 
+def render_email(template: str, context: dict) -> tuple[str, str, str]:
+    """Subject, text body and HTML body of an email, from templates/emails/<template>/."""
+    folder = f"emails/{template}"
+    subject = " ".join(render_to_string(f"{folder}/subject.txt", context).split())
+    text = render_to_string(f"{folder}/body.txt", context)
+    html = render_to_string(f"{folder}/body.html", {**context, "subject": subject})
+    return subject, text, html
+
+
 def _send_email(notification: Notification, context: dict) -> str:
     address = _address(notification)
     if not address:
         raise PermanentError("No email address")
-    folder = f"emails/{notification.template}"
-    subject = " ".join(render_to_string(f"{folder}/subject.txt", context).split())
-    body = render_to_string(f"{folder}/body.txt", context)
-    message = EmailMultiAlternatives(subject=subject, body=body, to=[address])
+    subject, text, html = render_email(notification.template, context)
+    if settings.NOTIFY_EMAIL:
+        return notify.send(channel="email", to=address, template=notification.template,
+                           personalisation={**_personalisation(context), "subject": subject, "body": text},
+                           reference=str(notification.pk))
+    message = EmailMultiAlternatives(subject=subject, body=text, to=[address])
+    message.attach_alternative(html, "text/html")
     message.send()
     return ""
+
+
+def _send_sms(notification: Notification, context: dict) -> str:
+    phone = notification.recipient_carer.phone if notification.recipient_carer is not None else ""
+    if not phone:
+        raise PermanentError("No mobile number")
+    body = render_to_string(f"sms/{notification.template}.txt", context).strip()
+    if settings.SMS_BACKEND == "notify":
+        return notify.send(channel="sms", to=phone, template=notification.template,
+                           personalisation={**_personalisation(context), "body": body},
+                           reference=str(notification.pk))
+    if settings.SMS_BACKEND == "console":
+        # The demo's stand-in for a phone, like the console email backend.
+        sys.stdout.write(f"Text message to {phone}:\n{body}\n{'-' * 40}\n")
+        return ""
+    raise PermanentError("Text messages need GOV.UK Notify: NOTIFY_API_KEY is not set")
+
+
+def _personalisation(context: dict) -> dict:
+    """Notify templates may use any of these placeholders; extra ones are ignored."""
+    return {key: str(context[key]) for key in ("first_name", "reference", "service_name", "link")}
 
 
 def notification_retry(notification: Notification) -> bool:

@@ -8,10 +8,15 @@ Celery worker after commit (referrals/tasks.py); the relay picks up any the brok
 from __future__ import annotations
 
 import logging
+from collections import defaultdict
+from datetime import date
 
 from django.db import transaction
+from django.utils import timezone
 
 from organisations.models import Membership, StaffRole
+from partnership.models import Partnership, User
+from partnership.working_days import is_working_day, overdue_before
 
 from .models import Carer, Notification, Referral, ReferralItem
 
@@ -79,27 +84,40 @@ def _carer_channel(carer: Carer) -> str | None:
     return None
 
 
-def item_routed(item: ReferralItem) -> list[Notification]:
-    """A service's coordinators (and its referral inbox address) learn that a referral arrived."""
-    context = {"item": str(item.pk), "service": str(item.service_id)}
-    partnership_id = item.referral.partnership_id
-    coordinators = StaffRole.objects.filter(
+def _coordinators(organisation_ids, partnership_id) -> dict:
+    """The active coordinators of each organisation in a partnership, in one query."""
+    roles = StaffRole.objects.filter(
         role=StaffRole.Role.COORDINATOR,
-        membership__organisation_id=item.service.organisation_id,
-        membership__partnership_id=item.referral.partnership_id,
+        membership__organisation_id__in=organisation_ids,
+        membership__partnership_id=partnership_id,
         membership__status=Membership.Status.ACTIVE,
         user__is_active=True,
-    ).select_related("user")
-    rows = []
-    for role in coordinators:
-        for channel in (Notification.Channel.EMAIL, Notification.Channel.IN_APP):
-            rows.append(_row(event_key=f"item-routed:{item.pk}", template="item_routed", channel=channel,
-                             context=context, partnership_id=partnership_id, user=role.user))
+    ).select_related("user", "membership")
+    found = defaultdict(list)
+    for role in roles:
+        found[role.membership.organisation_id].append(role.user)
+    return found
+
+
+def _to_service(item: ReferralItem, coordinators: list, *, event_key: str, template: str, context: dict,
+                channels=(Notification.Channel.EMAIL, Notification.Channel.IN_APP)) -> list[Notification]:
+    """A message for a service: each coordinator (by email and in the app) and its referral inbox address."""
+    partnership_id = item.referral.partnership_id
+    rows = [_row(event_key=event_key, template=template, channel=channel, context=context,
+                 partnership_id=partnership_id, user=user)
+            for user in coordinators for channel in channels]
     if item.service.referral_email:
-        rows.append(_row(event_key=f"item-routed:{item.pk}", template="item_routed",
-                         channel=Notification.Channel.EMAIL, context=context, partnership_id=partnership_id,
-                         service=item.service))
-    return _save(rows)
+        rows.append(_row(event_key=event_key, template=template, channel=Notification.Channel.EMAIL,
+                         context=context, partnership_id=partnership_id, service=item.service))
+    return rows
+
+
+def item_routed(item: ReferralItem) -> list[Notification]:
+    """A service's coordinators (and its referral inbox address) learn that a referral arrived."""
+    organisation_id = item.service.organisation_id
+    coordinators = _coordinators([organisation_id], item.referral.partnership_id)[organisation_id]
+    return _save(_to_service(item, coordinators, event_key=f"item-routed:{item.pk}", template="item_routed",
+                             context={"item": str(item.pk), "service": str(item.service_id)}))
 
 
 def prescription_sent(referral: Referral) -> list[Notification]:
@@ -130,3 +148,61 @@ def item_status_changed(item: ReferralItem, *, event_id: int) -> list[Notificati
         rows.append(_row(event_key=f"item-status:{event_id}", template="carer_item_status", channel=channel,
                          context=context, partnership_id=partnership_id, carer=carer))
     return _save(rows)
+
+
+def response_targets_chase(today: date | None = None) -> dict:
+    """Items nobody has acknowledged: a reminder to the service once the partnership's target (in working
+    days) has passed, and an escalation to the partnership's managers at twice the target. Each is keyed
+    by its item, so however often this runs, each is sent once. Runs on working days only."""
+    today = today or timezone.localdate()
+    counts = {"reminders": 0, "escalations": 0}
+    if not is_working_day(today):
+        return counts
+    for partnership in Partnership.objects.all():
+        target = partnership.response_target_days
+        waiting = ReferralItem.objects.filter(
+            referral__partnership=partnership, status=ReferralItem.Status.SENT
+        ).select_related("referral", "service")
+        overdue = list(waiting.filter(created_at__date__lt=overdue_before(today, target)))
+        if not overdue:
+            continue
+        context_of = {item.pk: {"item": str(item.pk), "target_days": target} for item in overdue}
+        coordinators = _coordinators({item.service.organisation_id for item in overdue}, partnership.pk)
+        rows = []
+        for item in overdue:
+            rows += _to_service(item, coordinators[item.service.organisation_id],
+                                event_key=f"item-reminder:{item.pk}", template="item_reminder",
+                                context=context_of[item.pk])
+        escalate_before = overdue_before(today, 2 * target)
+        escalated = [item for item in overdue if timezone.localdate(item.created_at) < escalate_before]
+        managers = list(User.objects.filter(managed_partnerships__partnership=partnership, is_active=True))
+        for item in escalated:
+            rows += [_row(event_key=f"item-escalation:{item.pk}", template="item_escalation",
+                          channel=Notification.Channel.EMAIL, context=context_of[item.pk],
+                          partnership_id=partnership.pk, user=manager) for manager in managers]
+        # _save returns only the rows it created, not those an earlier run made.
+        saved = [row.event_key for row in _save(rows)]
+        counts["reminders"] += sum(1 for key in saved if key.startswith("item-reminder:"))
+        counts["escalations"] += sum(1 for key in saved if key.startswith("item-escalation:"))
+    return counts
+
+
+def daily_digests_send() -> int:
+    """One email per person who prefers a digest, carrying every event held for them since the last one."""
+    sent = 0
+    held = Notification.objects.filter(status=Notification.Status.HELD)
+    for user_id in held.values_list("recipient_user", flat=True).distinct():
+        with transaction.atomic():
+            rows = list(held.filter(recipient_user_id=user_id).select_for_update(skip_locked=True))
+            if not rows:
+                continue
+            user = User.objects.get(pk=user_id)
+            now = timezone.now()
+            [digest] = _save([_row(event_key=f"digest:{now:%Y%m%dT%H%M%S}", template="daily_digest",
+                                   channel=Notification.Channel.EMAIL, partnership_id=rows[0].partnership_id,
+                                   context={"notifications": [str(row.pk) for row in rows]}, user=user)])
+            Notification.objects.filter(pk__in=[row.pk for row in rows]).update(
+                status=Notification.Status.SENT, digest=digest, sent_at=now
+            )
+            sent += 1
+    return sent

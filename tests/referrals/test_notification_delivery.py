@@ -76,25 +76,53 @@ def test_a_rolled_back_change_leaves_no_row_and_sends_nothing(personas, sent_ref
     assert Notification.objects.count() == count and len(mail.outbox) == sent
 
 
-def test_a_transient_failure_puts_the_row_back_for_a_retry(personas, sent_referral):
+def test_a_transient_failure_puts_the_row_back_for_a_retry_after_a_backoff(personas, sent_referral):
     row = Notification.objects.filter(channel="email").first()
     # The SMTP edge fails once (the only mock: at the outside service's edge).
     with mock.patch("django.core.mail.backends.locmem.EmailBackend.send_messages",
                     side_effect=ConnectionRefusedError("smtp down")):
-        with pytest.raises(delivery.TransientError):
+        with pytest.raises(delivery.TransientError) as raised:
             delivery.notification_deliver(row.pk)
     row.refresh_from_db()
     assert row.status == Notification.Status.PENDING and "smtp down" in row.last_error and row.attempts == 1
+    assert 5 <= raised.value.retry_in <= 10
+    assert row.not_before > timezone.now()
+    assert delivery.notification_deliver(row.pk) == "not pending"  # not before its backoff is over
+    Notification.objects.filter(pk=row.pk).update(not_before=timezone.now())
     assert delivery.notification_deliver(row.pk) == "sent"
     row.refresh_from_db()
-    assert row.status == Notification.Status.SENT and row.attempts == 2
+    assert row.status == Notification.Status.SENT and row.attempts == 2 and row.not_before is None
 
 
-def test_a_permanent_failure_is_marked_failed_and_not_retried(personas, sent_referral):
-    sms = Notification.objects.get(channel="sms")  # no Notify key in the demo configuration
+def test_backoff_grows_exponentially_with_jitter_and_is_capped():
+    for attempts, ceiling in [(1, 10), (2, 20), (3, 40), (6, 320), (7, 600), (12, 600)]:
+        delays = {delivery.backoff_seconds(attempts) for _ in range(200)}
+        assert min(delays) >= ceiling / 2 and max(delays) <= ceiling
+        assert len(delays) > 1  # jittered, so failures together are not retried together
+
+
+def test_a_message_that_keeps_failing_is_given_up_and_shown_as_failed(settings, personas, sent_referral):
+    settings.NOTIFICATION_MAX_ATTEMPTS = 3
+    row = Notification.objects.filter(channel="email").first()
+    with mock.patch("django.core.mail.backends.locmem.EmailBackend.send_messages",
+                    side_effect=TimeoutError("smtp timed out")):
+        for _ in range(2):
+            with pytest.raises(delivery.TransientError):
+                delivery.notification_deliver(row.pk)
+            Notification.objects.filter(pk=row.pk).update(not_before=None)
+        assert delivery.notification_deliver(row.pk) == "failed"
+    row.refresh_from_db()
+    assert row.status == Notification.Status.FAILED and row.attempts == 3
+    assert row.last_error.startswith("Gave up after 3 attempts") and "smtp timed out" in row.last_error
+    assert Notification.objects.failed_visible_to(personas.manager).filter(pk=row.pk).exists()
+
+
+def test_a_text_message_without_notify_configured_fails_visibly_in_production(settings, personas, sent_referral):
+    settings.SMS_BACKEND = "disabled"
+    sms = Notification.objects.get(channel="sms")
     assert delivery.notification_deliver(sms.pk) == "failed"
     sms.refresh_from_db()
-    assert sms.status == Notification.Status.FAILED and "Notify" in sms.last_error
+    assert sms.status == Notification.Status.FAILED and "NOTIFY_API_KEY" in sms.last_error
     assert delivery.notification_deliver(sms.pk) == "not pending"
 
 
