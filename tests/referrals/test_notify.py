@@ -16,7 +16,7 @@ from referrals import delivery
 from referrals.models import Notification
 from referrals.tasks import relay_pending_notifications
 
-from .fake_notify import SMS_TEMPLATE_ID, error_body, fake_notify  # noqa: F401 — the fixture
+from .fake_notify import SMS_TEMPLATE_ID, error_body
 
 pytestmark = pytest.mark.django_db
 
