@@ -1,0 +1,82 @@
+"""A coordinator or referrer who prefers it gets one email a day instead of one per event."""
+
+from __future__ import annotations
+
+import pytest
+from django.core import mail
+
+from referrals.models import Notification
+from referrals.notifications import daily_digests_send
+from referrals.services import item_accept, item_decline
+from referrals.tasks import send_daily_digests
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def coordinator_prefers_a_digest(personas):
+    personas.coordinator.email_frequency = "daily"
+    personas.coordinator.save()
+    return personas.coordinator
+
+
+def test_events_are_held_for_the_digest_while_in_app_notifications_still_arrive(
+        coordinator_prefers_a_digest, client, personas, directory, write_prescription, send,
+        django_capture_on_commit_callbacks):
+    client.force_login(personas.referrer)
+    with django_capture_on_commit_callbacks(execute=True):
+        send(write_prescription(), services=[directory.breaks])
+        send(write_prescription(first_name="Ade", last_name="Bello", phone="07700 900999"),
+             services=[directory.breaks])
+    assert not [m for m in mail.outbox if m.to == [personas.coordinator.email]]
+    rows = Notification.objects.filter(recipient_user=personas.coordinator)
+    assert sorted(rows.values_list("channel", "status")) == [
+        ("email", "held"), ("email", "held"), ("in_app", "sent"), ("in_app", "sent")]
+
+
+def test_the_digest_is_one_email_listing_each_held_event_and_is_sent_once(
+        coordinator_prefers_a_digest, client, personas, directory, write_prescription, send,
+        django_capture_on_commit_callbacks):
+    client.force_login(personas.referrer)
+    with django_capture_on_commit_callbacks(execute=True):
+        first = send(write_prescription(), services=[directory.breaks])
+        second = send(write_prescription(first_name="Ade", last_name="Bello", phone="07700 900999"),
+                      services=[directory.breaks])
+    with django_capture_on_commit_callbacks(execute=True):
+        assert send_daily_digests.delay().get() == 1
+    [digest] = [m for m in mail.outbox if m.to == [personas.coordinator.email]]
+    assert digest.subject == "Partnership Hub: 2 updates today"
+    assert f"New referral for Carers Breaks Guildford ({first.reference})" in digest.body
+    assert f"New referral for Carers Breaks Guildford ({second.reference})" in digest.body
+    assert "Margaret" not in digest.body and "Bello" not in digest.body
+    assert "/notifications/" in digest.body
+    assert f"({second.reference})" in digest.alternatives[0][0]
+    held = Notification.objects.filter(recipient_user=personas.coordinator, template="item_routed",
+                                       channel="email")
+    assert set(held.values_list("status", flat=True)) == {"sent"}
+    assert len({row.digest_id for row in held}) == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        assert daily_digests_send() == 0
+    assert len([m for m in mail.outbox if m.to == [personas.coordinator.email]]) == 1
+
+
+def test_a_referrer_who_prefers_a_digest_hears_of_decisions_in_it(
+        personas, sent_referral, django_capture_on_commit_callbacks):
+    personas.referrer.email_frequency = "daily"
+    personas.referrer.save()
+    breaks = sent_referral.items.get(service__name="Carers Breaks Guildford")
+    listening = sent_referral.items.exclude(pk=breaks.pk).get()
+    with django_capture_on_commit_callbacks(execute=True):
+        item_accept(item=breaks, actor=personas.coordinator)
+        item_decline(item=listening, actor=personas.outsider, reason="not_eligible", note="")
+    assert not [m for m in mail.outbox if m.to == [personas.referrer.email]]
+    with django_capture_on_commit_callbacks(execute=True):
+        daily_digests_send()
+    [digest] = [m for m in mail.outbox if m.to == [personas.referrer.email]]
+    assert "Carers Breaks Guildford accepted your referral" in digest.body
+    assert "declined your referral" in digest.body
+
+
+def test_people_who_want_each_email_get_them_at_once(personas, sent_referral):
+    assert not Notification.objects.filter(status="held").exists()
+    assert daily_digests_send() == 0
