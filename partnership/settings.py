@@ -249,7 +249,7 @@ SMS_BACKEND = _read("SMS_BACKEND", env.str, "notify" if NOTIFY_API_KEY else ("co
 if SMS_BACKEND not in {"notify", "console", "disabled"}:
     raise SettingsError("Environment variable SMS_BACKEND must be notify, console or disabled")
 if SMS_BACKEND == "notify" and not NOTIFY_API_KEY:
-    raise SettingsError("Environment variable SMS_BACKEND=notify needs NOTIFY_API_KEY")
+    raise SettingsError("Environment variable SMS_BACKEND is notify, which needs NOTIFY_API_KEY")
 # A message that keeps failing for a passing reason is given up (and shown to the managers) after this.
 NOTIFICATION_MAX_ATTEMPTS = _int("NOTIFICATION_MAX_ATTEMPTS", 8, minimum=1)
 

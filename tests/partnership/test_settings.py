@@ -52,6 +52,12 @@ MORE_BAD_VALUES: list[tuple[str, dict[str, str]]] = [
     ("SITE_URL", {"SITE_URL": "hub.example.org"}),
     ("DIRECTORY_PAGE_SIZE", {"DIRECTORY_PAGE_SIZE": "0"}),
     ("SECURE_HSTS_SECONDS", {"SECURE_HSTS_SECONDS": "a year"}),
+    ("NOTIFY_API_KEY", {"NOTIFY_API_KEY": "not-a-whole-key"}),
+    ("NOTIFY_EMAIL", {"NOTIFY_EMAIL": "true"}),
+    ("NOTIFY_TEMPLATE_IDS", {"NOTIFY_TEMPLATE_IDS": "prescription_sent"}),
+    ("SMS_BACKEND", {"SMS_BACKEND": "pigeon"}),
+    ("SMS_BACKEND", {"SMS_BACKEND": "notify"}),
+    ("NOTIFICATION_MAX_ATTEMPTS", {"NOTIFICATION_MAX_ATTEMPTS": "0"}),
 ]
 
 
@@ -153,3 +159,13 @@ def test_production_values_give_the_strict_security_settings():
     assert production["DATABASES"]["default"]["CONN_MAX_AGE"] == 60
     assert production["CELERY_TASK_ALWAYS_EAGER"] is False
     assert production["STORAGES"]["staticfiles"]["BACKEND"].startswith("whitenoise.")
+
+
+def test_text_messages_go_to_the_console_in_the_demo_to_notify_with_a_key_and_nowhere_silently_otherwise():
+    key = "hub-" + "1" * 8 + "-1111-4111-8111-" + "1" * 12 + "-" + "2" * 8 + "-2222-4222-8222-" + "2" * 12
+    assert _settings_with({})["SMS_BACKEND"] == "console"
+    assert _settings_with({**PRODUCTION})["SMS_BACKEND"] == "disabled"
+    with_notify = _settings_with({**PRODUCTION, "NOTIFY_API_KEY": key,
+                                  "NOTIFY_TEMPLATE_IDS": "prescription_sent=abc,carer_item_status=def"})
+    assert with_notify["SMS_BACKEND"] == "notify"
+    assert with_notify["NOTIFY_TEMPLATE_IDS"] == {"prescription_sent": "abc", "carer_item_status": "def"}
