@@ -271,10 +271,15 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SOFT_TIME_LIMIT = _int("CELERY_TASK_SOFT_TIME_LIMIT", 60, minimum=1)
 CELERY_TASK_TIME_LIMIT = _int("CELERY_TASK_TIME_LIMIT", 90, minimum=1)
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+# Redis hands an unacknowledged task to another worker after this; a task must finish (or be killed by
+# its time limit) well before, or it would run twice. The claim makes a second run harmless, but slow.
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": _int("CELERY_VISIBILITY_TIMEOUT", 3600, minimum=60)}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 if CELERY_TASK_TIME_LIMIT <= CELERY_TASK_SOFT_TIME_LIMIT:
     raise SettingsError("Environment variable CELERY_TASK_TIME_LIMIT must be more than CELERY_TASK_SOFT_TIME_LIMIT")
+if CELERY_TASK_TIME_LIMIT * 2 >= CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"]:
+    raise SettingsError("Environment variable CELERY_TASK_TIME_LIMIT must be less than half of "
+                        "CELERY_VISIBILITY_TIMEOUT (Redis would hand a running task to a second worker)")
 
 # The partnership this site serves when an installation hosts several (its slug); else the first.
 PARTNERSHIP_SLUG = _read("PARTNERSHIP_SLUG", env.str, "")

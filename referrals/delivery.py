@@ -8,6 +8,7 @@ retry; a permanent one marks it failed for the partnership manager to see.
 from __future__ import annotations
 
 import random
+import re
 import sys
 from datetime import timedelta
 
@@ -53,7 +54,7 @@ def notification_deliver(notification_id) -> str:
     try:
         provider_id = _send(notification)
     except (PermanentError, notify.NotifyPermanent) as error:
-        _finish(notification, Notification.Status.FAILED, error=str(error))
+        _finish(notification, Notification.Status.FAILED, error=scrubbed(str(error)))
         return "failed"
     except notify.NotifyDailyLimit as error:
         # Retrying today would only loop: wait for the limit to reset; the relay picks it up then.
@@ -62,7 +63,7 @@ def notification_deliver(notification_id) -> str:
     except Exception as error:
         # Anything else (SMTP down, Notify 5xx or 429, a timeout, a bug) is treated as passing: back to
         # pending with a backoff, until NOTIFICATION_MAX_ATTEMPTS, then failed for the managers to see.
-        described = f"{type(error).__name__}: {error}"[:280]
+        described = scrubbed(f"{type(error).__name__}: {error}")[:280]
         if notification.attempts >= settings.NOTIFICATION_MAX_ATTEMPTS:
             _finish(notification, Notification.Status.FAILED,
                     error=f"Gave up after {notification.attempts} attempts. {described}")
@@ -73,6 +74,16 @@ def notification_deliver(notification_id) -> str:
         raise TransientError(described, delay) from error
     _finish(notification, Notification.Status.SENT, provider_id=provider_id)
     return "sent"
+
+
+EMAIL_ADDRESS = re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+")
+PHONE_NUMBER = re.compile(r"\+?\d[\d ()-]{8,}\d")
+
+
+def scrubbed(error: str) -> str:
+    """An error as recorded and logged: a mail server's or provider's message may quote the address it
+    refused, and addresses are personal data. The failed-messages page shows whose address it was."""
+    return PHONE_NUMBER.sub("[number]", EMAIL_ADDRESS.sub("[address]", error))
 
 
 def backoff_seconds(attempts: int) -> int:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from pathlib import Path
 from unittest import mock
 
 import pytest
@@ -136,3 +137,30 @@ def test_the_relay_queues_rows_left_pending_and_rows_abandoned_mid_send(personas
     stuck.refresh_from_db()
     assert stuck.status == "sent" and stuck.attempts == 1
     assert len([m for m in mail.outbox if m.to == [stuck.recipient_user.email]]) == 1
+
+
+def test_an_error_that_quotes_the_address_is_recorded_without_it(personas, sent_referral):
+    import smtplib
+
+    row = Notification.objects.filter(channel="email", recipient_user=personas.coordinator).first()
+    refused = smtplib.SMTPRecipientsRefused({personas.coordinator.email: (550, b"mailbox unavailable")})
+    with mock.patch("django.core.mail.backends.locmem.EmailBackend.send_messages", side_effect=refused):
+        with pytest.raises(delivery.TransientError) as raised:
+            delivery.notification_deliver(row.pk)
+    row.refresh_from_db()
+    assert "mailbox unavailable" in row.last_error and "[address]" in row.last_error
+    assert personas.coordinator.email not in row.last_error and personas.coordinator.email not in str(raised.value)
+    assert delivery.scrubbed("number 07700 900123 refused") == "number [number] refused"
+
+
+@pytest.mark.parametrize("template", sorted(
+    path.name for path in (Path(__file__).resolve().parents[2] / "templates" / "emails").iterdir() if path.is_dir()))
+def test_every_email_has_a_one_line_subject_and_text_and_html_bodies_with_the_link(template):
+    context = {"first_name": "Kieran", "reference": "K7TP-3MXC", "service_name": "Carers' Breaks & Respite",
+               "link": "https://hub.example.org/inbox/items/1/", "target_days": 3, "entries": ["One", "Two"]}
+    subject, text, html = delivery.render_email(template, context)
+    assert subject and "\n" not in subject and "{" not in subject and "&#x27;" not in subject
+    assert text.startswith("Hello Kieran,") and context["link"] in text and "{" not in text
+    assert "&amp;" not in text, "plain text is not HTML-escaped"
+    assert html.lstrip().startswith("<!DOCTYPE html>") and context["link"] in html and "{" not in html
+    assert f"<title>{subject.replace('&', '&amp;').replace(chr(39), '&#x27;')}</title>" in html
