@@ -4,14 +4,16 @@ and the GP follows it up — by labels, roles and the words on the page, with ax
 from __future__ import annotations
 
 import re
+import time
 
 import pytest
 from allauth.account.models import EmailAddress
+from django.core import mail
 from django.urls import reverse
 from playwright.sync_api import Page, expect
 
 from partnership.models import User
-from referrals.models import REFERENCE_ALPHABET, Referral
+from referrals.models import REFERENCE_ALPHABET, Notification, Referral
 from tests import factories
 from tests.factories import TEST_PASSWORD
 from tests.referrals.conftest import Directory, build_directory, prescription_data
@@ -85,16 +87,8 @@ def open_my_referral(page: Page, reference: str) -> None:
     expect(page.get_by_text(f"Referral {reference}")).to_be_visible()
 
 
-def test_gp_writes_and_sends_a_prescription_in_four_submissions_or_fewer(page: Page, services, can_sign_in,
-                                                                        personas):
-    sign_in(page, personas.referrer)
-    menu(page, "Write a prescription")
-    expect(page.get_by_role("heading", level=1)).to_have_text("Write a carer's prescription")
-
-    submissions: list[str] = []
-    page.on("request", lambda r: submissions.append(r.url) if r.method == "POST" and r.is_navigation_request()
-            else None)
-
+def fill_in_margarets_prescription(page: Page) -> None:
+    """The first page of the prescription, as the GP fills it in for Margaret, who prefers texts."""
     page.get_by_label("First name").fill("Margaret")
     page.get_by_label("Last name").fill("Okafor")
     born = page.get_by_role("group", name=re.compile("^Date of birth"))
@@ -110,6 +104,19 @@ def test_gp_writes_and_sends_a_prescription_in_four_submissions_or_fewer(page: P
     page.get_by_label("Soon — within a week").check()
     page.get_by_label("The carer agrees to share these details with the services I choose").check()
     page.get_by_role("group", name="How did they agree?").get_by_label("Verbally").check()
+
+
+def test_gp_writes_and_sends_a_prescription_in_four_submissions_or_fewer(page: Page, services, can_sign_in,
+                                                                        personas):
+    sign_in(page, personas.referrer)
+    menu(page, "Write a prescription")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Write a carer's prescription")
+
+    submissions: list[str] = []
+    page.on("request", lambda r: submissions.append(r.url) if r.method == "POST" and r.is_navigation_request()
+            else None)
+
+    fill_in_margarets_prescription(page)
     page.get_by_role("button", name="Continue").click()
 
     expect(page.get_by_role("heading", level=1)).to_have_text("Choose where to send it")
@@ -184,3 +191,33 @@ def test_coordinator_declines_and_the_gp_sends_it_to_the_next_matching_service(p
     expect(sitting).to_contain_text("re-routed after Carers Breaks Guildford declined")
     expect(sitting).to_contain_text("Sent")
     expect(page.get_by_role("link", name=re.compile("Send to another service"))).to_have_count(0)
+
+
+def test_a_prescription_sent_in_the_browser_reaches_everyone_the_table_names_through_a_real_worker(
+        page: Page, services, can_sign_in, personas, redis_worker, fake_notify):
+    """The notifications table, end to end: the GP sends in the browser; a Celery worker on the real Redis
+    delivers the coordinators' emails and in-app notifications and Margaret's text (to a fake Notify)."""
+    sign_in(page, personas.referrer)
+    menu(page, "Write a prescription")
+    fill_in_margarets_prescription(page)
+    page.get_by_role("button", name="Continue").click()
+    page.get_by_role("button", name="Continue").click()
+    page.get_by_role("button", name="Send referral").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Referral sent")
+
+    referral = Referral.objects.get(status=Referral.Status.SENT)
+    rows = Notification.objects.all()
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and (rows.count() == 0 or rows.exclude(status="sent").exists()):
+        time.sleep(0.2)
+    # Both chosen services belong to the lead charity, whose one coordinator hears of each by email and in
+    # the app; Margaret gets one text with her reference; nothing else is sent, and nothing twice.
+    assert sorted(rows.values_list("template", "channel", "recipient_key", "status")) == sorted(
+        [("item_routed", channel, f"user:{personas.coordinator.pk}", "sent")
+         for channel in ("email", "in_app") for _ in range(2)]
+        + [("prescription_sent", "sms", f"carer:{referral.carer_id}", "sent")])
+    assert sorted(m.subject for m in mail.outbox) == [
+        "A new referral for Carers Breaks Guildford", "A new referral for Carers Counselling Guildford"]
+    [sms] = fake_notify.sms()
+    assert sms["phone_number"] == "07700900123" and referral.reference in sms["personalisation"]["body"]
+    assert all(row.attempts == 1 for row in rows)

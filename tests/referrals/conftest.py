@@ -10,7 +10,6 @@ from django.urls import reverse
 from organisations.models import Service
 from referrals.models import Referral
 from tests import factories
-from tests.referrals.fake_notify import fake_notify  # noqa: F401 — a fixture for every referrals test
 
 
 @dataclass

@@ -2,48 +2,16 @@
 
 from __future__ import annotations
 
-import os
 import time
 
 import pytest
-import redis
 from django.core import mail
 
 from referrals.models import Notification
+from tests.celery_worker import reset_pool as _reset_pool  # noqa: F401 — the fault-injection tests import it here
 
-REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
-
-
-def _reset_pool(app) -> None:
-    """Drop the producer pool so the next send connects to the broker now configured. kombu also keeps
-    process-wide pools keyed by broker URL; a second worker on the same URL would find them closed."""
-    from kombu import pools
-
-    if app._pool is not None:
-        app._pool.force_close_all()
-        app._pool = None
-    app.amqp._producer_pool = None
-    pools.reset()
-
-
-@pytest.fixture
-def redis_worker(settings):
-    """A worker thread consuming from Redis (its own database number, flushed), tasks no longer eager."""
-    from celery.contrib.testing.worker import start_worker
-
-    from partnership.celery import app
-
-    redis.Redis.from_url(REDIS_URL).flushdb()  # fails loudly if Redis is not there
-    previous = {"broker_url": app.conf.broker_url, "task_always_eager": app.conf.task_always_eager}
-    app.conf.update(broker_url=REDIS_URL, task_always_eager=False)
-    _reset_pool(app)
-    try:
-        with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
-            yield app
-    finally:
-        app.conf.update(**previous)
-        _reset_pool(app)
-        redis.Redis.from_url(REDIS_URL).flushdb()
+# The worker (redis_worker) and fake Notify (fake_notify) fixtures are in tests/celery_worker.py and
+# tests/referrals/fake_notify.py.
 
 
 @pytest.mark.django_db(transaction=True)
