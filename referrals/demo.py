@@ -10,13 +10,13 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 
 from organisations.models import Organisation, Service, StaffRole, TaxonomyTerm
 from partnership.models import Partnership, User
 
 from . import services
-from .models import Carer, Referral, ReferralEvent, ReferralItem
+from .models import Carer, Notification, Referral, ReferralEvent, ReferralItem
 
 GP_EMAIL = "gp@demo.partnershiphub.example"
 COORDINATOR_EMAIL = "coordinator@demo.partnershiphub.example"
@@ -77,7 +77,19 @@ def seed_referrals(*, partnership: Partnership) -> int:
         if carer is not None:
             carer.user = User.objects.get(email=CARER_EMAIL)
             carer.save(update_fields=["user"])
+        _a_message_that_failed(partnership)
     return made
+
+
+def _a_message_that_failed(partnership: Partnership) -> None:
+    """So the manager's failed-messages page shows what one looks like: a text Notify refused."""
+    text = Notification.objects.filter(partnership=partnership, channel=Notification.Channel.SMS).order_by(
+        "created_at").first()
+    if text is not None:
+        Notification.objects.filter(pk=text.pk).update(
+            status=Notification.Status.FAILED, sent_at=None, attempts=1,
+            last_error="GOV.UK Notify 400 ValidationError: phone_number Not a UK mobile number",
+        )
 
 
 def _play(scenario: Scenario, *, index: int, partnership, gp, gp_org, coordinator, service, need) -> None:
@@ -117,3 +129,6 @@ def _play(scenario: Scenario, *, index: int, partnership, gp, gp_org, coordinato
         ReferralItem.objects.filter(referral=referral).update(created_at=F("created_at") - shift,
                                                               status_changed_at=F("status_changed_at") - shift)
         ReferralEvent.objects.filter(referral=referral).update(created_at=F("created_at") - shift)
+        Notification.objects.filter(
+            Q(context__referral=str(referral.pk)) | Q(context__item__in=[str(item.pk)])
+        ).update(created_at=F("created_at") - shift, sent_at=F("sent_at") - shift)

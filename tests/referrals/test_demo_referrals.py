@@ -5,7 +5,7 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from partnership.models import User
-from referrals.models import Carer, ReferralItem
+from referrals.models import Carer, Notification, ReferralItem
 
 pytestmark = pytest.mark.django_db
 
@@ -26,3 +26,15 @@ def test_demo_prescriptions_cover_every_state_and_each_demo_account_sees_them(cl
     client.force_login(User.objects.get(email="gp@demo.partnershiphub.example"))
     assert len(client.get(reverse("referrals:mine")).context["referrals"]) == 9
     assert client.get(reverse("referrals:mine"), {"show": "attention"}).context["referrals"]
+
+
+def test_the_demo_has_notifications_to_read_and_a_failed_message_for_the_manager(
+        django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):  # as `make run` does, delivered eagerly on commit
+        call_command("seed_demo", verbosity=0)
+    coordinator = User.objects.get(email="coordinator@demo.partnershiphub.example")
+    manager = User.objects.get(email="manager@demo.partnershiphub.example")
+    assert Notification.objects.in_app_for(coordinator).unread().count() >= 4
+    [failed] = Notification.objects.failed_visible_to(manager)
+    assert failed.channel == "sms" and "Not a UK mobile number" in failed.last_error
+    assert not Notification.objects.filter(status__in=["pending", "sending"]).exists()
