@@ -17,6 +17,9 @@ class NavItem:
     label: str
     url_name: str
     order: int = 50
+    # A number after the label, "Notifications (3)"; with a description, screen readers hear "(3 unread)".
+    count: int = 0
+    count_description: str = ""
 
     @property
     def url(self) -> str:
@@ -35,7 +38,8 @@ def context(request) -> dict:
         items = items_for(request)
         current = request.path
         return [
-            {"label": item.label, "url": item.url, "active": current.startswith(item.url) and item.url != "/"}
+            {"label": item.label, "url": item.url, "active": current.startswith(item.url) and item.url != "/",
+             "count": item.count, "count_description": item.count_description}
             for item in items
         ]
 

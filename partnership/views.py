@@ -1,12 +1,15 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_http_methods
 
+from .forms import EmailFrequencyForm
 from .models import Partnership
 
 
@@ -18,6 +21,18 @@ def home(request: HttpRequest) -> HttpResponse:
 @require_GET
 def accessibility(request: HttpRequest) -> HttpResponse:
     return render(request, "partnership/accessibility.html")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def email_notifications(request: HttpRequest) -> HttpResponse:
+    """Your account: how often to be emailed (each event, or a daily digest)."""
+    form = EmailFrequencyForm(request.POST if request.method == "POST" else None, instance=request.user)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, f"Saved. We will email you {form.instance.get_email_frequency_display().lower()}.")
+        return redirect("email_notifications")
+    return render(request, "partnership/email_notifications.html", {"form": form})
 
 
 def _database_ok() -> tuple[bool, str]:

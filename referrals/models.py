@@ -375,6 +375,10 @@ class NotificationQuerySet(models.QuerySet):
     def unread(self) -> NotificationQuerySet:
         return self.filter(read_at__isnull=True)
 
+    def mark_read(self) -> int:
+        """Marks the unread ones read, once: a row already read keeps the time it was first read."""
+        return self.filter(read_at__isnull=True).update(read_at=timezone.now())
+
     def failed_visible_to(self, user) -> NotificationQuerySet:
         """Messages that could not be delivered, for the managers of the partnership they belong to."""
         if not user.is_authenticated:

@@ -19,4 +19,9 @@ urlpatterns = [
     path("inbox/", views.inbox, name="inbox"),
     path("inbox/items/<uuid:pk>/", views.item_detail, name="item"),
     path("inbox/items/<uuid:pk>/<slug:action>/", views.item_action, name="item_action"),
+    path("notifications/", views.notifications, name="notifications"),
+    path("notifications/mark-all-read/", views.notifications_mark_read, name="notifications_mark_read"),
+    path("notifications/<uuid:pk>/", views.notification_open, name="notification_open"),
+    path("partnership/failed-messages/", views.failed_messages, name="failed_messages"),
+    path("partnership/failed-messages/<uuid:pk>/retry/", views.failed_message_retry, name="failed_message_retry"),
 ]

@@ -10,20 +10,23 @@ import uuid
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Page, Paginator
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 from django.forms.utils import ErrorDict
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from organisations.models import Membership, Service, StaffRole, TaxonomyTerm
 from partnership.models import Partnership
 from partnership.working_days import add_working_days, overdue_before
 
-from . import services
+from . import delivery, services
 from .forms import CancelForm, CloseForm, DeclineForm, NoteForm, PrescriptionForm, RerouteForm, ServiceChoiceForm
-from .models import Referral, ReferralEvent, ReferralItem
+from .models import Notification, Referral, ReferralEvent, ReferralItem
+from .navigation import counts_for
+from .selectors import notifications_described
 
 URGENCY_ORDER = {Referral.Urgency.URGENT: 0, Referral.Urgency.SOON: 1, Referral.Urgency.ROUTINE: 2}
 
@@ -404,3 +407,83 @@ def item_action(request: HttpRequest, pk: uuid.UUID, action: str) -> HttpRespons
     except services.ReferralError as error:
         messages.error(request, str(error))
     return redirect("referrals:item", pk=item.pk)
+
+
+# --- Notifications -----------------------------------------------------------------------------------
+
+NOTIFICATIONS_PAGE_SIZE = 25
+
+
+class _Page(Page):
+    """A page of results as includes/_pagination.html reads it."""
+
+    @property
+    def num_pages(self) -> int:
+        return self.paginator.num_pages
+
+
+class _Paginator(Paginator):
+    def _get_page(self, *args, **kwargs) -> _Page:
+        return _Page(*args, **kwargs)
+
+
+def _page_of(request: HttpRequest, rows) -> _Page:
+    return _Paginator(rows, NOTIFICATIONS_PAGE_SIZE).get_page(request.GET.get("page"))
+
+
+@login_required
+@require_GET
+def notifications(request: HttpRequest) -> HttpResponse:
+    """A person's own in-app notifications, newest first."""
+    page = _page_of(request, Notification.objects.in_app_for(request.user))
+    return render(request, "referrals/notifications.html", {
+        "page": page, "notifications": notifications_described(list(page)), "unread": counts_for(request).unread,
+    })
+
+
+@login_required
+@require_GET
+def notification_open(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
+    """Follows a notification's link: marks it read and goes to the page it is about. A GET, because it is
+    a link (it can be opened in a new tab); marking read is harmless and keeps the first time it was read."""
+    notification = get_object_or_404(Notification.objects.in_app_for(request.user), pk=pk)
+    Notification.objects.filter(pk=notification.pk).mark_read()
+    [described] = notifications_described([notification])
+    return redirect(described.url or "referrals:notifications")
+
+
+@login_required
+@require_POST
+def notifications_mark_read(request: HttpRequest) -> HttpResponse:
+    Notification.objects.in_app_for(request.user).mark_read()
+    messages.success(request, "All your notifications are marked as read.")
+    return redirect("referrals:notifications")
+
+
+@login_required
+@require_GET
+def failed_messages(request: HttpRequest) -> HttpResponse:
+    """Messages that could not be delivered, for the managers of their partnership to fix and try again."""
+    if not counts_for(request).manages:
+        raise Http404
+    rows = Notification.objects.failed_visible_to(request.user).select_related("recipient_user", "recipient_service")
+    page = _page_of(request, rows)
+    return render(request, "referrals/failed_messages.html", {
+        "page": page, "failed": notifications_described(list(page)),
+    })
+
+
+@login_required
+@require_POST
+def failed_message_retry(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
+    notification = get_object_or_404(
+        Notification.objects.failed_visible_to(request.user).select_related("recipient_user", "recipient_service"),
+        pk=pk,
+    )
+    [described] = notifications_described([notification])
+    if delivery.notification_retry(notification):
+        messages.success(request, f"{described.event} to {described.recipient_in_words} is being sent again. "
+                                  "If it fails again, it will come back to this list.")
+    else:
+        messages.info(request, "That message is already being sent again.")
+    return redirect("referrals:failed_messages")
