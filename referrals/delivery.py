@@ -150,25 +150,11 @@ def message_context(notification: Notification) -> dict:
 
 
 def digest_entries(ids: list[str]) -> list[str]:
-    """One line per event a digest carries: what happened, to which service, under which reference."""
-    rows = Notification.objects.filter(pk__in=ids).order_by("created_at")
-    item_ids = [row.context.get("item") for row in rows if row.context.get("item")]
-    items = {str(item.pk): item for item in ReferralItem.objects.filter(pk__in=item_ids)
-             .select_related("referral", "service")}
-    words = {
-        "item_routed": "New referral for {service}",
-        "item_accepted": "{service} accepted your referral",
-        "item_declined": "{service} declined your referral",
-        "item_closed": "{service} closed your referral",
-    }
-    lines = []
-    for row in rows:
-        item = items.get(row.context.get("item", ""))
-        if item is None:
-            continue
-        what = words.get(row.template, "News from {service}").format(service=item.service.name)
-        lines.append(f"{what} ({item.referral.reference})")
-    return lines
+    """One line per event a digest carries, in the words of the notifications page."""
+    from .selectors import notifications_described
+
+    rows = list(Notification.objects.filter(pk__in=ids).order_by("created_at"))
+    return [described.title for described in notifications_described(rows)]
 
 
 def _address(notification: Notification) -> str:

@@ -6,7 +6,6 @@ is described with one query for the items it mentions and one for the prescripti
 
 from __future__ import annotations
 
-import re
 import uuid
 from dataclasses import dataclass
 
@@ -16,6 +15,7 @@ from django.urls import reverse
 from organisations.models import Service
 from partnership.models import Partnership, User
 
+from .delivery import scrubbed
 from .models import Notification, Referral, ReferralItem
 
 # What happened, for the managers' list of failed messages.
@@ -43,10 +43,6 @@ TITLES = {
 
 # Events about a service's own inbox lead to the inbox item; the rest to the prescription.
 INBOX_EVENTS = {"item_routed", "item_reminder"}
-
-# An address or a phone number inside an error message (an SMTP refusal quotes the address it refused).
-_CONTACT_DETAILS = re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+|\+?\d[\d ()-]{6,}\d")
-
 
 @dataclass(frozen=True)
 class DescribedNotification:
@@ -77,7 +73,7 @@ class DescribedNotification:
     def error_shown(self) -> str:
         """The last error, without a carer's address or number if it quotes one (an SMTP refusal does)."""
         row = self.notification
-        return row.last_error if row.recipient_carer_id is None else error_without_contact_details(row.last_error)
+        return row.last_error if row.recipient_carer_id is None else scrubbed(row.last_error)
 
 
 def _uuid(value) -> uuid.UUID | None:
@@ -139,11 +135,6 @@ def _url(row: Notification, *, item: ReferralItem | None, reference: str) -> str
     if reference:
         return reverse("referrals:detail", args=[reference])
     return None
-
-
-def error_without_contact_details(error: str) -> str:
-    """A delivery error as a manager may read it about a carer: any address or number in it taken out."""
-    return _CONTACT_DETAILS.sub("[removed]", error)
 
 
 @dataclass(frozen=True)

@@ -46,11 +46,11 @@ def test_the_digest_is_one_email_listing_each_held_event_and_is_sent_once(
         assert send_daily_digests.delay().get() == 1
     [digest] = [m for m in mail.outbox if m.to == [personas.coordinator.email]]
     assert digest.subject == "Partnership Hub: 2 updates today"
-    assert f"New referral for Carers Breaks Guildford ({first.reference})" in digest.body
-    assert f"New referral for Carers Breaks Guildford ({second.reference})" in digest.body
+    assert f"New referral for Carers Breaks Guildford — reference {first.reference}" in digest.body
+    assert f"New referral for Carers Breaks Guildford — reference {second.reference}" in digest.body
     assert "Margaret" not in digest.body and "Bello" not in digest.body
     assert "/notifications/" in digest.body
-    assert f"({second.reference})" in digest.alternatives[0][0]
+    assert f"reference {second.reference}" in digest.alternatives[0][0]
     held = Notification.objects.filter(recipient_user=personas.coordinator, template="item_routed",
                                        channel="email")
     assert set(held.values_list("status", flat=True)) == {"sent"}
@@ -73,8 +73,8 @@ def test_a_referrer_who_prefers_a_digest_hears_of_decisions_in_it(
     with django_capture_on_commit_callbacks(execute=True):
         daily_digests_send()
     [digest] = [m for m in mail.outbox if m.to == [personas.referrer.email]]
-    assert "Carers Breaks Guildford accepted your referral" in digest.body
-    assert "declined your referral" in digest.body
+    assert f"Your referral {sent_referral.reference} to Carers Breaks Guildford was accepted" in digest.body
+    assert f"Your referral {sent_referral.reference} to Carers Listening Line was declined" in digest.body
 
 
 def test_people_who_want_each_email_get_them_at_once(personas, sent_referral):

@@ -78,7 +78,7 @@ def test_the_page_shows_no_personal_data_of_the_carer(client, personas, failed, 
     body = client.get(PAGE).content.decode()
     for detail in ("Margaret", "Okafor", "margaret.okafor@example.org", "07700", "GU1 4AB", "dementia"):
         assert detail not in body, detail
-    assert "SMTPRecipientsRefused: {'[removed]': (550, b'No such user')} and [removed] refused" in body.replace(
+    assert "SMTPRecipientsRefused: {'[address]': (550, b'No such user')} and [number] refused" in body.replace(
         "&#x27;", "'")
 
 
