@@ -193,3 +193,13 @@ def test_only_frontline_workers_can_write_prescriptions(client, personas, direct
     assert client.get(reverse("referrals:new")).status_code == 404
     client.logout()
     assert client.get(reverse("referrals:new")).status_code == 302
+
+
+def test_every_error_summary_link_lands_on_the_question_it_is_about(client, personas, directory):
+    """Radios and checkboxes included: their link goes to the first option, which has that id."""
+    client.force_login(personas.referrer)
+    body = client.post(reverse("referrals:new"), {"first_name": "Margaret"}).content.decode()
+    targets = re.findall(r'<li><a href="#([^"]+)">', body)
+    assert len(targets) >= 5 and "id_urgency_1" in targets and "id_needs_1" in targets
+    for target in targets:
+        assert f'id="{target}"' in body, f"the error summary links to #{target}, which is not on the page"
