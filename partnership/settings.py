@@ -273,7 +273,16 @@ CELERY_TASK_SOFT_TIME_LIMIT = _int("CELERY_TASK_SOFT_TIME_LIMIT", 60, minimum=1)
 CELERY_TASK_TIME_LIMIT = _int("CELERY_TASK_TIME_LIMIT", 90, minimum=1)
 # Redis hands an unacknowledged task to another worker after this; a task must finish (or be killed by
 # its time limit) well before, or it would run twice. The claim makes a second run harmless, but slow.
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": _int("CELERY_VISIBILITY_TIMEOUT", 3600, minimum=60)}
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": _int("CELERY_VISIBILITY_TIMEOUT", 3600, minimum=60),
+                                   # A broker that does not answer (a dropped connection, a failover) fails a
+                                   # publish in seconds; without these redis-py waits minutes, or for ever.
+                                   "socket_connect_timeout": 2, "socket_timeout": 5}
+# A publish with the broker down fails at once (the relay queues the row later) instead of retrying: Celery's
+# default policy spends 0.6 s on every message, seconds on a GP's "Send" (tests/referrals/test_fault_injection).
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 0}
+# Workers keep their database connection between tasks (see partnership/celery.py); Celery's Django fixup
+# only recycles it every this many tasks, instead of opening a new one for every task.
+CELERY_DB_REUSE_MAX = 1000
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 if CELERY_TASK_TIME_LIMIT <= CELERY_TASK_SOFT_TIME_LIMIT:
     raise SettingsError("Environment variable CELERY_TASK_TIME_LIMIT must be more than CELERY_TASK_SOFT_TIME_LIMIT")

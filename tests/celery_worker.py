@@ -10,6 +10,8 @@ import os
 import pytest
 import redis
 
+from tests.redis_lock import redis_exclusive
+
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 
 
@@ -26,22 +28,23 @@ def reset_pool(app) -> None:
 
 
 @pytest.fixture
-def redis_worker(settings):
+def redis_worker(settings, tmp_path_factory):
     """A worker thread consuming from Redis (its own database number, flushed), tasks no longer eager."""
     from celery.contrib.testing.worker import start_worker
 
     from partnership.celery import app
 
-    redis.Redis.from_url(REDIS_URL).flushdb()  # fails loudly if Redis is not there
-    previous = {"broker_url": app.conf.broker_url, "task_always_eager": app.conf.task_always_eager}
-    app.conf.update(broker_url=REDIS_URL, task_always_eager=False)
-    reset_pool(app)
-    try:
-        with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
-            yield app
-    finally:
-        app.conf.update(**previous)
+    with redis_exclusive(tmp_path_factory):  # one such test at a time across xdist workers
+        redis.Redis.from_url(REDIS_URL).flushdb()  # fails loudly if Redis is not there
+        previous = {"broker_url": app.conf.broker_url, "task_always_eager": app.conf.task_always_eager}
+        app.conf.update(broker_url=REDIS_URL, task_always_eager=False)
         reset_pool(app)
-        redis.Redis.from_url(REDIS_URL).flushdb()
+        try:
+            with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
+                yield app
+        finally:
+            app.conf.update(**previous)
+            reset_pool(app)
+            redis.Redis.from_url(REDIS_URL).flushdb()
 
 
