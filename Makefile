@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed-stamp
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/partnership_hub
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
 
-.PHONY: help install run serve test test-fast e2e chromium vendor screenshots worker beat lint lock clean
+.PHONY: help install run serve test test-fast e2e chromium vendor screenshots worker beat benchmark-notifications lint lock clean
 
 help:
 	@echo "make run          set up (virtualenv, install, migrate, demo data) and serve on http://127.0.0.1:8000"
@@ -15,6 +15,7 @@ help:
 	@echo "make e2e          only the browser journeys"
 	@echo "make screenshots  refresh the README screenshots from the running app"
 	@echo "make worker       a Celery worker and beat against the local Redis"
+	@echo "make benchmark-notifications  notifications a second through one worker, and what queueing adds to a request"
 	@echo "make vendor       refresh GOV.UK Frontend and axe-core from the npm registry"
 	@echo "make lock         re-pin constraints.txt from the current virtualenv"
 
@@ -58,6 +59,17 @@ LOCAL_BROKER_URL ?= redis://127.0.0.1:6379/0
 worker: install
 	CELERY_BROKER_URL=$(LOCAL_BROKER_URL) $(BIN)/celery -A partnership worker --beat --pool=solo \
 	  --without-mingle --without-gossip --loglevel=INFO
+
+# Notification throughput through one worker and the request overhead of the outbox, on PostgreSQL (a
+# database of its own, created and migrated here) and the local Redis (database 12). It deletes what it
+# creates, and fails when a target is missed.
+BENCHMARK_DATABASE ?= partnership_hub_benchmark
+BENCHMARK_BROKER_URL ?= redis://127.0.0.1:6379/12
+benchmark-notifications: install
+	@createdb -h 127.0.0.1 -U postgres $(BENCHMARK_DATABASE) 2>/dev/null || true
+	DATABASE_URL=postgres://postgres@127.0.0.1:5432/$(BENCHMARK_DATABASE) $(BIN)/python manage.py migrate --noinput -v 0
+	DATABASE_URL=postgres://postgres@127.0.0.1:5432/$(BENCHMARK_DATABASE) $(BIN)/python manage.py \
+	  benchmark_notifications --broker $(BENCHMARK_BROKER_URL)
 
 vendor:
 	bash scripts/vendor.sh
