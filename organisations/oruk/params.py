@@ -145,7 +145,9 @@ def _modified_after(query: QueryDict) -> datetime | None:
         if moment is not None:
             if timezone.is_naive(moment):
                 moment = timezone.make_aware(moment)
-            moment.astimezone(UTC)  # an offset that takes it out of range fails here, not in SQL
+            # In UTC: an offset that takes it out of range fails here, not in SQL, and PostgreSQL (which
+            # takes offsets up to 15:59 only) never sees an offset Python allows (up to 23:59).
+            moment = moment.astimezone(UTC)
     except (ValueError, OverflowError):
         moment = None
     if moment is None:

@@ -338,6 +338,8 @@ def test_services_filter_by_organisation_and_modification_time(client, feed):
     earlier = timezone.now() - timedelta(days=1)
     assert names(fetch(client, "/services", "/services", modified_after=earlier.isoformat())) == LISTED
     assert names(fetch(client, "/services", "/services", modified_after=earlier.date().isoformat())) == LISTED
+    # An offset Python allows but PostgreSQL does not (over 15:59), as schemathesis once sent.
+    assert names(fetch(client, "/services", "/services", modified_after="0429-01-01T00:00:00+19:37")) == LISTED
 
 
 def test_services_filter_by_postcode_area_and_proximity(client, feed):

@@ -142,7 +142,7 @@ def test_your_own_email_row_is_not_an_in_app_notification(client, personas, sent
 
 @pytest.mark.parametrize("method,url", [
     ("get", reverse("referrals:notifications")),
-    ("get", reverse("referrals:notification_open", args=[uuid.uuid4()])),
+    ("get", reverse("referrals:notification_open", args=["6f1c2a7e-0000-4000-8000-000000000000"])),
     ("post", reverse("referrals:notifications_mark_read")),
 ])
 def test_an_anonymous_visitor_is_asked_to_sign_in(client, db, method, url):
