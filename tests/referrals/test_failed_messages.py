@@ -11,6 +11,7 @@ import uuid
 import pytest
 from django.core import mail
 from django.urls import reverse
+from django.utils.html import escape
 
 from partnership.models import User
 from referrals import delivery
@@ -86,7 +87,7 @@ def test_a_staff_members_name_and_address_are_shown_to_fix_it(client, personas, 
     User.objects.filter(pk=personas.coordinator.pk).update(email="coordinator@example.org")
     client.force_login(personas.manager)
     body = client.get(PAGE).content.decode()
-    assert personas.coordinator.display_name in body and "coordinator@example.org" in body
+    assert escape(personas.coordinator.display_name) in body and "coordinator@example.org" in body
 
 
 def test_failed_messages_are_in_the_navigation_of_managers_only(client, personas, failed):
@@ -148,7 +149,7 @@ def test_manager_fixes_the_address_and_the_retried_message_is_delivered(client, 
     assert callbacks, "the retry queues the message after commit"
     body = response.content.decode()
     assert "govuk-notification-banner--success" in body
-    assert f"New referral to {personas.coordinator.display_name} is being sent again." in body
+    assert f"New referral to {escape(personas.coordinator.display_name)} is being sent again." in body
     row.refresh_from_db()
     assert row.status == Notification.Status.SENT and row.attempts == 2
     assert [m.to for m in mail.outbox] == [["coordinator@example.org"]]
