@@ -155,10 +155,13 @@ if DATABASES["default"].get("ENGINE") not in _DATABASE_ENGINES:
     )
 # Read whatever the engine, so a bad value fails here rather than when the database changes.
 _conn_max_age = _int("CONN_MAX_AGE", 60)
+_connect_timeout = _int("DATABASE_CONNECT_TIMEOUT", 5, minimum=1)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # Persistent connections: a new connection per request costs most of a search page's time.
     DATABASES["default"]["CONN_MAX_AGE"] = _conn_max_age
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    # A database host that drops packets fails a request in seconds rather than hanging it for minutes.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", _connect_timeout)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "partnership.User"
@@ -224,6 +227,8 @@ for _key in ("EMAIL_HOST", "EMAIL_PORT", "EMAIL_HOST_USER", "EMAIL_HOST_PASSWORD
         globals()[_key] = _email[_key]
 if "EMAIL_FILE_PATH" in _email:
     EMAIL_FILE_PATH = _email["EMAIL_FILE_PATH"]
+# A mail server that stops answering fails a send (to be retried) well inside the task's time limit.
+EMAIL_TIMEOUT = _int("EMAIL_TIMEOUT", 20, minimum=1)
 DEFAULT_FROM_EMAIL = _read("DEFAULT_FROM_EMAIL", env.str, "Partnership Hub <no-reply@partnership-hub.localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 

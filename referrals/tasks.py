@@ -1,8 +1,12 @@
 """Celery tasks of the referral hub: thin wrappers that call a service function."""
 
+import logging
+
 from celery import shared_task
 
 from . import delivery, notifications, services
+
+logger = logging.getLogger(__name__)
 
 
 @shared_task(name="referrals.delete_expired_drafts")
@@ -23,6 +27,25 @@ def send_notification(self, notification_id: str) -> str:
         if self.request.is_eager:
             return "retry later"  # the demo has no beat: a retry waits for the relay of a real deployment
         raise self.retry(countdown=error.retry_in + 1) from None
+
+
+@shared_task(name="referrals.send_notifications")
+def send_notifications(notification_ids: list[str]) -> dict:
+    """Deliver the rows of one event, each claimed on its own. One that fails for a passing reason is
+    retried on its own, as send_notification, after the backoff its row records."""
+    results: dict[str, int] = {}
+    for notification_id in notification_ids:
+        try:
+            result = delivery.notification_deliver(notification_id)
+        except delivery.TransientError as error:
+            result = "retry later"
+            if not send_notifications.request.is_eager:
+                try:
+                    send_notification.apply_async((notification_id,), countdown=error.retry_in + 1)
+                except Exception:  # noqa: BLE001 — the broker went away; the relay picks the row up when due
+                    logger.warning("Could not queue a retry of notification %s", notification_id, exc_info=True)
+        results[result] = results.get(result, 0) + 1
+    return results
 
 
 @shared_task(name="referrals.relay_pending_notifications")

@@ -52,6 +52,8 @@ MORE_BAD_VALUES: list[tuple[str, dict[str, str]]] = [
     ("SITE_URL", {"SITE_URL": "hub.example.org"}),
     ("DIRECTORY_PAGE_SIZE", {"DIRECTORY_PAGE_SIZE": "0"}),
     ("SECURE_HSTS_SECONDS", {"SECURE_HSTS_SECONDS": "a year"}),
+    ("DATABASE_CONNECT_TIMEOUT", {"DATABASE_CONNECT_TIMEOUT": "0"}),
+    ("EMAIL_TIMEOUT", {"EMAIL_TIMEOUT": "never"}),
     ("NOTIFY_API_KEY", {"NOTIFY_API_KEY": "not-a-whole-key"}),
     ("NOTIFY_EMAIL", {"NOTIFY_EMAIL": "true"}),
     ("NOTIFY_TEMPLATE_IDS", {"NOTIFY_TEMPLATE_IDS": "prescription_sent"}),
@@ -171,3 +173,11 @@ def test_text_messages_go_to_the_console_in_the_demo_to_notify_with_a_key_and_no
                                   "NOTIFY_TEMPLATE_IDS": "prescription_sent=abc,carer_item_status=def"})
     assert with_notify["SMS_BACKEND"] == "notify"
     assert with_notify["NOTIFY_TEMPLATE_IDS"] == {"prescription_sent": "abc", "carer_item_status": "def"}
+
+
+def test_neither_postgresql_nor_the_mail_server_can_hang_a_request_or_task_for_long():
+    configured = _settings_with({"DATABASE_URL": "postgres://postgres@127.0.0.1:5432/hub"})
+    assert configured["DATABASES"]["default"]["OPTIONS"]["connect_timeout"] == 5
+    assert configured["EMAIL_TIMEOUT"] == 20
+    assert configured["CELERY_BROKER_TRANSPORT_OPTIONS"]["socket_timeout"] == 5
+    assert configured["CELERY_TASK_PUBLISH_RETRY_POLICY"] == {"max_retries": 0}

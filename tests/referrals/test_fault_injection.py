@@ -7,6 +7,8 @@ database of its own (14 for workers in this process, 13 for worker processes), f
 
 from __future__ import annotations
 
+import base64
+import json
 import os
 import signal
 import subprocess
@@ -68,6 +70,20 @@ def queued(url: str) -> int:
     client = redis.Redis.from_url(url)
     waiting = sum(client.llen(key) for key in client.scan_iter("celery*") if client.type(key) == b"list")
     return waiting + client.hlen("unacked")
+
+
+def queued_notification_ids(url: str) -> list[str]:
+    """The outbox rows the waiting messages ask a worker to send (an event's rows travel in one message)."""
+    client = redis.Redis.from_url(url)
+    ids = []
+    for key in client.scan_iter("celery*"):
+        if client.type(key) != b"list":
+            continue
+        for raw in client.lrange(key, 0, -1):
+            message = json.loads(raw)
+            [args, _kwargs, _embed] = json.loads(base64.b64decode(message["body"]))
+            ids += args[0] if isinstance(args[0], list) else [args[0]]
+    return ids
 
 
 @pytest.fixture(autouse=True)
@@ -403,4 +419,8 @@ def test_losing_postgresql_mid_send_rolls_it_back_queues_nothing_and_a_retry_sen
     with broker(IN_PROCESS_BROKER):
         response = client.post(reverse("referrals:draft_check", args=[draft.pk]))
     assert response.status_code == 302
-    assert Notification.objects.filter(status=Notification.Status.PENDING).count() == queued(IN_PROCESS_BROKER) > 0
+    pending = {str(pk) for pk in Notification.objects.filter(status=Notification.Status.PENDING)
+               .values_list("pk", flat=True)}
+    waiting = queued_notification_ids(IN_PROCESS_BROKER)
+    assert pending and sorted(waiting) == sorted(pending), "each row queued, and once"
+    assert queued(IN_PROCESS_BROKER) == 3, "one message per event: the carer's confirmation and each service's"
