@@ -191,7 +191,7 @@ def daily_digests_send() -> int:
     """One email per person who prefers a digest, carrying every event held for them since the last one."""
     sent = 0
     held = Notification.objects.filter(status=Notification.Status.HELD)
-    for user_id in held.values_list("recipient_user", flat=True).distinct():
+    for user_id in held.order_by().values_list("recipient_user", flat=True).distinct():
         with transaction.atomic():
             rows = list(held.filter(recipient_user_id=user_id).select_for_update(skip_locked=True))
             if not rows:
