@@ -18,6 +18,9 @@ from organisations.models import (
 from partnership.models import Partnership, PartnershipManager, PostcodeDistrict, User
 
 TEST_PASSWORD = "correct-horse-battery-staple"
+STAFF_FIRST_NAMES = ["Jill", "Kieran", "Derek", "Priya", "Tom", "Aisha", "Gareth", "Helen", "Sam", "Nadia", "Owen",
+                     "Ruth"]
+STAFF_LAST_NAMES = ["Cooper", "Watson", "French", "Shah", "Evans", "Khan", "Lloyd", "Baker", "Turner", "Price"]
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -26,8 +29,11 @@ class UserFactory(factory.django.DjangoModelFactory):
         skip_postgeneration_save = True
 
     email = factory.Sequence(lambda n: f"person{n}@example.org")
-    first_name = factory.Faker("first_name", locale="en_GB")
-    last_name = factory.Faker("last_name", locale="en_GB")
+    # Staff names never those of the carers in the tests (Margaret Okafor, Ade Bello), so that "the carer's
+    # name is not on this page" cannot be broken by a coordinator who happens to share it; and without an
+    # apostrophe, which pages escape.
+    first_name = factory.Faker("random_element", elements=STAFF_FIRST_NAMES)
+    last_name = factory.Faker("random_element", elements=STAFF_LAST_NAMES)
 
     @factory.post_generation
     def password(self, create, extracted, **kwargs):

@@ -2,6 +2,7 @@
 
 from crispy_forms_gds.templatetags.crispy_forms_gds import field_errors
 from django import forms, template
+from django.utils import timezone
 
 register = template.Library()
 
@@ -24,3 +25,12 @@ def error_links(bound_field) -> list[tuple[str, str]]:
         target = anchor(bound_field) if field_id == bound_field.auto_id else field_id
         links += [(target, error) for error in errors]
     return links
+
+
+@register.filter
+def govuk_datetime(value) -> str:
+    """A date and time as GOV.UK writes them: "29 November 2026 at 1:55pm" (not "1:55 p.m."), local time."""
+    if not value:
+        return ""
+    local = timezone.localtime(value)
+    return f"{local.day} {local:%B %Y} at {local.hour % 12 or 12}:{local:%M}{'am' if local.hour < 12 else 'pm'}"
