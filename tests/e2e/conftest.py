@@ -263,3 +263,21 @@ def frontline_worker(personas) -> User:
     user = personas.referrer
     EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
     return user
+
+
+# --- The referral journeys' people and directory ------------------------------------------------------
+
+
+@pytest.fixture
+def services(partnership, needs, personas):
+    """The referral tests' small directory around Guildford (tests/referrals/conftest.py)."""
+    from ..referrals.conftest import build_directory
+
+    return build_directory(needs, personas)
+
+
+@pytest.fixture
+def can_sign_in(personas) -> None:
+    """allauth wants a verified address before it lets anyone sign in."""
+    for user in (personas.referrer, personas.coordinator, personas.manager):
+        EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)

@@ -6,25 +6,13 @@ from __future__ import annotations
 import re
 
 import pytest
-from allauth.account.models import EmailAddress
 from playwright.sync_api import Page, expect
 
 from referrals.models import Notification, Referral
 from tests.e2e.test_referral_journeys import menu, sign_in, sign_out
-from tests.referrals.conftest import Directory, build_directory, prescription_data
+from tests.referrals.conftest import prescription_data
 
 from .harness import layout
-
-
-@pytest.fixture
-def services(partnership, needs, personas) -> Directory:
-    return build_directory(needs, personas)
-
-
-@pytest.fixture
-def can_sign_in(personas) -> None:
-    for user in (personas.coordinator, personas.manager):
-        EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
 
 
 @pytest.fixture

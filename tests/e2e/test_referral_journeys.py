@@ -7,7 +7,6 @@ import re
 import time
 
 import pytest
-from allauth.account.models import EmailAddress
 from django.core import mail
 from django.urls import reverse
 from playwright.sync_api import Page, expect
@@ -16,22 +15,9 @@ from partnership.models import User
 from referrals.models import REFERENCE_ALPHABET, Notification, Referral
 from tests import factories
 from tests.factories import TEST_PASSWORD
-from tests.referrals.conftest import Directory, build_directory, prescription_data
+from tests.referrals.conftest import prescription_data
 
 REFERENCE = re.compile(f"^[{REFERENCE_ALPHABET}]{{4}}-[{REFERENCE_ALPHABET}]{{4}}$")
-
-
-@pytest.fixture
-def services(partnership, needs, personas) -> Directory:
-    """The referral tests' small directory around Guildford (tests/referrals/conftest.py)."""
-    return build_directory(needs, personas)
-
-
-@pytest.fixture
-def can_sign_in(personas) -> None:
-    """allauth wants a verified address before it lets anyone sign in."""
-    for user in (personas.referrer, personas.coordinator):
-        EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
 
 
 @pytest.fixture
