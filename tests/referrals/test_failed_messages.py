@@ -107,6 +107,17 @@ def test_anyone_but_a_manager_gets_404_for_the_page_and_the_retry(client, person
     assert failed["carer"].status == Notification.Status.FAILED
 
 
+def test_the_carer_it_was_about_signed_in_gets_404_for_the_page_and_the_retry(client, failed, sent_referral):
+    carer = sent_referral.carer
+    carer.user = factories.UserFactory()
+    carer.save(update_fields=["user"])
+    client.force_login(carer.user)
+    assert client.get(PAGE).status_code == 404
+    assert client.post(retry_url(failed["carer"])).status_code == 404
+    failed["carer"].refresh_from_db()
+    assert failed["carer"].status == Notification.Status.FAILED
+
+
 def test_an_anonymous_visitor_is_asked_to_sign_in(client, failed):
     for response in (client.get(PAGE), client.post(retry_url(failed["carer"]))):
         assert response.status_code == 302 and response["Location"].startswith(reverse("account_login"))
