@@ -375,6 +375,9 @@ class NotificationQuerySet(models.QuerySet):
     def unread(self) -> NotificationQuerySet:
         return self.filter(read_at__isnull=True)
 
+    def about_items(self, item_ids) -> NotificationQuerySet:
+        return self.filter(context__item__in=[str(pk) for pk in item_ids])
+
     def mark_read(self) -> int:
         """Marks the unread ones read, once: a row already read keeps the time it was first read."""
         return self.filter(read_at__isnull=True).update(read_at=timezone.now())

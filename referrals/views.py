@@ -245,6 +245,7 @@ def referral_detail(request: HttpRequest, reference: str) -> HttpResponse:
                  .order_by("created_at"))
     events = referral.events.select_related("actor", "item__service")
     services.carer_record_viewed(referral=referral, user=request.user, what="referral page")
+    Notification.objects.in_app_for(request.user).about_items([item.pk for item in items]).mark_read()
     is_manager = request.user.managed_partnerships.filter(partnership=referral.partnership).exists()
     can_act = referral.referrer_id == request.user.pk
     return render(request, "referrals/detail.html", {
@@ -350,6 +351,8 @@ def _inbox_item(request: HttpRequest, pk: uuid.UUID) -> ReferralItem:
 def item_detail(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     item = _inbox_item(request, pk)
     services.carer_record_viewed(referral=item.referral, user=request.user, what=f"referral to {item.service.name}")
+    # Seeing the referral is reading the notifications about it, however one got here.
+    Notification.objects.in_app_for(request.user).about_items([item.pk]).mark_read()
     return _item_page(request, item)
 
 

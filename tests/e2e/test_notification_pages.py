@@ -15,18 +15,33 @@ from tests.referrals.conftest import prescription_data
 from .harness import layout
 
 
-@pytest.fixture
-def sent_referral(client, personas, services, needs) -> Referral:
-    """Margaret's prescription, sent by the GP to the breaks service (the live server commits, so the
-    notifications are delivered as they would be by a worker)."""
+def send_to_breaks(client, personas, services, needs, **carer) -> Referral:
+    """A prescription sent by the GP to the breaks service (the live server commits, so the notifications
+    are delivered as they would be by a worker)."""
     client.force_login(personas.referrer)
-    draft_url = client.post("/prescriptions/new/", prescription_data(needs))["Location"]
+    draft_url = client.post("/prescriptions/new/", prescription_data(needs, **carer))["Location"]
     draft = Referral.objects.get(pk=draft_url.split("/")[3])
     client.post(f"/prescriptions/drafts/{draft.pk}/services/", {"services": [str(services.breaks.pk)]})
     assert client.post(f"/prescriptions/drafts/{draft.pk}/check/").status_code == 302
     client.logout()
     draft.refresh_from_db()
     return draft
+
+
+@pytest.fixture
+def sent_referral(client, personas, services, needs) -> Referral:
+    """Margaret's prescription, sent to the breaks service."""
+    return send_to_breaks(client, personas, services, needs)
+
+
+@pytest.fixture
+def waiting_item(client, personas, services, needs):
+    """An earlier referral to the breaks service that the coordinator has seen but not yet answered."""
+    earlier = send_to_breaks(client, personas, services, needs, first_name="Ade", last_name="Bello",
+                             phone="07700 900999", postcode="GU2 7XH")
+    seen = Notification.objects.in_app_for(personas.coordinator)
+    seen.about_items(earlier.items.values_list("pk", flat=True)).mark_read()
+    return earlier.items.get()
 
 
 def assert_reflows(page: Page) -> None:
@@ -36,9 +51,9 @@ def assert_reflows(page: Page) -> None:
 
 
 def test_coordinator_reads_notifications_and_chooses_a_daily_digest_and_the_manager_retries_a_failed_message(
-        page: Page, sent_referral, can_sign_in, personas):
+        page: Page, sent_referral, waiting_item, can_sign_in, personas):
     reference = sent_referral.reference
-    item = sent_referral.items.get()
+    item = waiting_item  # reminded about; opening Margaret's referral does not read its reminder
     Notification.objects.create(
         partnership=sent_referral.partnership, event_key=f"item-reminder:{item.pk}",
         recipient_key=f"user:{personas.coordinator.pk}", recipient_user=personas.coordinator, channel="in_app",

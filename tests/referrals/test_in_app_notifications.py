@@ -16,6 +16,7 @@ from referrals import navigation
 from referrals.models import Notification, ReferralItem
 from referrals.selectors import notifications_described
 from referrals.services import item_accept
+from tests import factories
 
 pytestmark = pytest.mark.django_db
 
@@ -126,7 +127,10 @@ def test_mark_all_as_read_is_post_only(client, personas, sent_referral):
 
 def test_another_persons_notification_is_a_404_and_stays_unread(client, personas, sent_referral):
     theirs = in_app(personas.outsider)
-    for user in (personas.coordinator, personas.referrer, personas.manager):
+    carer = sent_referral.carer  # Margaret, signed in: the referral is hers, the notification is not
+    carer.user = factories.UserFactory()
+    carer.save(update_fields=["user"])
+    for user in (personas.coordinator, personas.referrer, personas.manager, carer.user):
         client.force_login(user)
         assert client.get(reverse("referrals:notification_open", args=[theirs.pk])).status_code == 404
     theirs.refresh_from_db()
@@ -278,3 +282,22 @@ def test_a_referrer_who_prefers_a_digest_still_gets_the_in_app_notification_at_o
     assert email.status == Notification.Status.HELD
     assert in_app(personas.referrer).status == Notification.Status.PENDING
     assert "was accepted" in page_of(client, personas.referrer)
+
+
+def test_opening_the_referral_from_the_inbox_also_marks_its_notification_read(client, personas, sent_referral):
+    mine, theirs = in_app(personas.coordinator), in_app(personas.outsider)
+    client.force_login(personas.coordinator)
+    item = sent_referral.items.get(service__name="Carers Breaks Guildford")
+    body = client.get(reverse("referrals:item", args=[item.pk])).content.decode()
+    assert "(1 unread)" not in body and "unread)" not in body  # the header already counts it read
+    mine.refresh_from_db()
+    theirs.refresh_from_db()
+    assert mine.read_at is not None and theirs.read_at is None
+
+
+def test_the_referrer_reading_their_referral_reads_its_news(client, personas, sent_referral):
+    item = sent_referral.items.get(service__name="Carers Breaks Guildford")
+    item_accept(item=item, actor=personas.coordinator)
+    client.force_login(personas.referrer)
+    client.get(reverse("referrals:detail", args=[sent_referral.reference]))
+    assert not Notification.objects.in_app_for(personas.referrer).unread().exists()
