@@ -34,6 +34,18 @@ def outcode_of(postcode: str) -> str:
     return normalised.split(" ")[0] if normalised else ""
 
 
+def unknown_district_message(postcode: str) -> str | None:
+    """The error to show when a postcode's district is not one we ship a centre for, else None.
+
+    A postcode that looks right but names a district that does not exist ("ZZ1 1ZZ") is a typo, and
+    silently ignoring it would route or search as if no place had been given.
+    """
+    district = outcode_of(postcode)
+    if not district or PostcodeDistrict.objects.filter(code=district).exists():
+        return None
+    return f"We do not recognise {district} — check the postcode"
+
+
 class UserManager(BaseUserManager["User"]):
     use_in_migrations = True
 
