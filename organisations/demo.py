@@ -644,3 +644,5 @@ def _accounts_save(partnership: Partnership, plan: _Plan) -> None:
     ]:
         StaffRole.objects.get_or_create(membership=membership, user=users[account.email], role=role)
     PartnershipManager.objects.get_or_create(partnership=partnership, user=users[MANAGER.email])
+    # The carers' charity leads: its coordinators decide possible duplicate carers.
+    Partnership.objects.filter(pk=partnership.pk).update(lead_organisation=charity.organisation)

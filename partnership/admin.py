@@ -26,7 +26,7 @@ class PartnershipManagerInline(admin.TabularInline):
 
 @admin.register(Partnership)
 class PartnershipAdmin(admin.ModelAdmin):
-    list_display = ["name", "slug", "response_target_days"]
+    list_display = ["name", "slug", "lead_organisation", "response_target_days"]
     prepopulated_fields = {"slug": ["name"]}
     inlines = [PartnershipManagerInline]
-    raw_id_fields = ["area_districts"]
+    raw_id_fields = ["area_districts", "lead_organisation"]

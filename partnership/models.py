@@ -127,6 +127,11 @@ class Partnership(models.Model):
         related_name="partnerships",
         help_text="The postcode districts the partnership covers.",
     )
+    # The member that triages self-referrals and decides possible duplicate carers (journey 5).
+    lead_organisation = models.ForeignKey(
+        "organisations.Organisation", on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        help_text="Its coordinators review possible duplicate carer records.",
+    )
     # Acknowledge a referral within this many working days (PRODUCT.md: default 3).
     response_target_days = models.PositiveSmallIntegerField(default=3)
     created_at = models.DateTimeField(auto_now_add=True)

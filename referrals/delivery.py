@@ -19,6 +19,8 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from partnership import phones
+
 from . import notify
 from .models import Notification, Referral, ReferralItem
 
@@ -114,21 +116,35 @@ def _send(notification: Notification) -> str:
 
 def message_context(notification: Notification) -> dict:
     """What a message may say: the recipient's own first name, a reference, a service's name, a link.
-    No carer's name, contact details or needs: those are seen only after signing in."""
+    No carer's name, contact details or needs: staff see those only after signing in. A carer's own
+    message names no service (a shared phone must not reveal what support they get) and, until carers
+    have pages of their own, tells them whom to contact rather than to sign in."""
     data = notification.context
-    reference = ""
-    if "referral" in data:
-        reference = Referral.objects.filter(pk=data["referral"]).values_list("reference", flat=True).first() or ""
     item = None
     if "item" in data:
-        item = ReferralItem.objects.select_related("referral", "service").filter(pk=data["item"]).first()
-        reference = item.referral.reference if item else reference
+        item = ReferralItem.objects.select_related("referral__referring_organisation", "service").filter(
+            pk=data["item"]).first()
+    prescription = item.referral if item else _prescription_of(notification)
+    reference = prescription.reference if prescription else ""
     if notification.recipient_user is not None:
         first_name = notification.recipient_user.first_name
     elif notification.recipient_carer is not None:
-        first_name = notification.recipient_carer.first_name
+        # As the referrer gave it on this prescription.
+        first_name = prescription.carer_first_name if prescription else ""
     else:
         first_name = ""
+    if notification.recipient_carer is not None:
+        organisation = prescription.referring_organisation if prescription else None
+        return {
+            "first_name": first_name,
+            "reference": reference,
+            "service_name": "",
+            "link": "",
+            "news": CARER_NEWS.get(data.get("status", ""), ""),
+            "contact_name": organisation.name if organisation else "the person who referred you",
+            "contact_phone": phones.display(organisation.phone) if organisation and organisation.phone else "",
+            "target_days": "",
+        }
     if notification.template in ("item_routed", "item_reminder") and item is not None:
         path = reverse("referrals:item", args=[item.pk])
     elif notification.template == "daily_digest":
@@ -149,6 +165,28 @@ def message_context(notification: Notification) -> dict:
     return context
 
 
+# What a carer is told of a change to one of their referrals, without naming the service.
+CARER_NEWS = {
+    ReferralItem.Status.ACCEPTED: "A service has accepted your referral and will contact you.",
+    ReferralItem.Status.IN_CONTACT: "A service has recorded that it is in contact with you.",
+    ReferralItem.Status.CLOSED: "A service has closed your referral.",
+    ReferralItem.Status.DECLINED: "A service cannot take your referral. We will look for another one for you.",
+    ReferralItem.Status.WITHDRAWN: "One of your referrals has been cancelled.",
+}
+
+
+def _prescription_of(notification: Notification) -> Referral | None:
+    """The prescription a carer's message is about: its details are where the message goes."""
+    data = notification.context
+    if "referral" in data:
+        return Referral.objects.select_related("referring_organisation").filter(pk=data["referral"]).first()
+    if "item" in data:
+        item = ReferralItem.objects.select_related("referral__referring_organisation").filter(
+            pk=data["item"]).first()
+        return item.referral if item else None
+    return None
+
+
 def digest_entries(ids: list[str]) -> list[str]:
     """One line per event a digest carries, in the words of the notifications page."""
     from .selectors import notifications_described
@@ -161,7 +199,9 @@ def _address(notification: Notification) -> str:
     if notification.recipient_user is not None:
         return notification.recipient_user.email
     if notification.recipient_carer is not None:
-        return notification.recipient_carer.email
+        # The address given on the prescription the message is about, never one another prescription gave.
+        prescription = _prescription_of(notification)
+        return prescription.carer_email if prescription else ""
     if notification.recipient_service is not None:
         return notification.recipient_service.referral_email
     return ""
@@ -192,9 +232,12 @@ def _send_email(notification: Notification, context: dict) -> str:
 
 
 def _send_sms(notification: Notification, context: dict) -> str:
-    phone = notification.recipient_carer.phone if notification.recipient_carer is not None else ""
+    prescription = _prescription_of(notification) if notification.recipient_carer is not None else None
+    phone = prescription.carer_phone if prescription else ""
     if not phone:
         raise PermanentError("No mobile number")
+    if not phones.is_mobile(phone):
+        raise PermanentError("Not a mobile number: a text message cannot be sent to it")
     body = render_to_string(f"sms/{notification.template}.txt", context).strip()
     if settings.SMS_BACKEND == "notify":
         return notify.send(channel="sms", to=phone, template=notification.template,

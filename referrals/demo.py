@@ -54,6 +54,10 @@ SCENARIOS = [
     Scenario("Tom", "Reyes", "1970-12-01", "GU15 3AA", "health-wellbeing", "Carers' Wellbeing Programme",
              ("decline:no_capacity",), 5),
     Scenario("Grace", "Adeyemi", "1968-03-14", "TW18 4AA", "work", "Working Carers Network", ("cancel",), 12),
+    # Margaret again, as "Maggie": one name different, so a record of her own and a possible duplicate for
+    # the carers' charity to review — never filed under Margaret's record by a guess.
+    Scenario("Maggie", "Ellis", "1958-06-02", "GU1 3JX", "emotional-support", "Carers' Counselling Service", (),
+             1),
 ]
 
 

@@ -12,7 +12,7 @@ from datetime import date
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Case, Exists, OuterRef, Q, When
 from django.urls import reverse
 from django.utils import timezone
 
@@ -37,9 +37,30 @@ def age_on(born: date, today: date) -> int:
 
 YOUNG_CARER_AGE = 18
 
+# Lengths of what people type on the journey, enforced by the forms and by the database alike.
+NAME_MAX = 100
+LANGUAGE_MAX = 60
+ACCESSIBILITY_MAX = 500
+NOTE_MAX = 2000
+ACTION_NOTE_MAX = 1000  # a reason for declining, a note on closing or on a contact attempt
+CANCEL_REASON_MAX = 500
+# A timeline line holds a reason's label and the note typed with it.
+EVENT_NOTE_MAX = 1200
+
+
+class CarerQuerySet(models.QuerySet):
+    def matchable(self) -> CarerQuerySet:
+        """Records a new prescription may be linked to or compared with: not anonymised, not merged away."""
+        return self.filter(anonymised_at__isnull=True, merged_into__isnull=True)
+
 
 class Carer(models.Model):
-    """A person who looks after somebody, as known to one partnership."""
+    """A person who looks after somebody, as known to one partnership.
+
+    Each prescription keeps its own copy of the details its referrer gave (Referral.carer_*): that copy
+    is what services see and where messages about it go. This record only ties a person's prescriptions
+    together, and is never written to from a prescription.
+    """
 
     class ContactMethod(models.TextChoices):
         PHONE = "phone", "Phone call"
@@ -51,24 +72,33 @@ class Carer(models.Model):
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="carer"
     )
-    first_name = models.CharField(max_length=100)
-    last_name = models.CharField(max_length=100)
+    first_name = models.CharField(max_length=NAME_MAX)
+    last_name = models.CharField(max_length=NAME_MAX)
     date_of_birth = models.DateField()
     postcode = models.CharField(max_length=10)
     district = models.CharField("postcode district", max_length=4, db_index=True)
+    # E.164 ('+447700900123'), see partnership/phones.py.
     phone = models.CharField(max_length=30, blank=True)
     email = models.EmailField(blank=True)
     preferred_contact = models.CharField(max_length=10, choices=ContactMethod.choices, default=ContactMethod.PHONE)
-    language = models.CharField("preferred language", max_length=60, blank=True, default="English")
+    language = models.CharField("preferred language", max_length=LANGUAGE_MAX, blank=True, default="English")
     needs_interpreter = models.BooleanField(default=False)
-    accessibility_needs = models.TextField(blank=True)
+    accessibility_needs = models.CharField(max_length=ACCESSIBILITY_MAX, blank=True)
+    # A record confirmed to be the same person as an older one: kept (with its audit trail), never
+    # deleted, and no longer matched; its prescriptions moved to the older record.
+    merged_into = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True,
+                                    related_name="merged_records")
+    merged_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     anonymised_at = models.DateTimeField(null=True, blank=True)
 
+    objects = CarerQuerySet.as_manager()
+
     class Meta:
         indexes = [
-            # Matching a carer already known: same name, date of birth and postcode; or email; or phone.
+            # Finding the records a new prescription might be about: same date of birth (then compared in
+            # full by referrals/identity.py), or the same email or mobile (only ever a possible duplicate).
             models.Index(fields=["partnership", "date_of_birth", "postcode"], name="carer_identity"),
             models.Index(fields=["partnership", "email"], name="carer_email"),
             models.Index(fields=["partnership", "phone"], name="carer_phone"),
@@ -94,7 +124,8 @@ class ReferralQuerySet(models.QuerySet):
         """The one rule for who may see a whole prescription; anything else is a 404.
 
         The referrer; colleagues at the referring organisation where it has turned team visibility on;
-        the partnership's managers; and the carer it is about. A draft is its writer's alone.
+        and the partnership's managers. A draft is its writer's alone. The carer it is about sees their own
+        through about_carer(), not these staff pages.
         Receiving services see their own item, through ReferralItem.objects.for_inbox().
         """
         if not user.is_authenticated:
@@ -107,8 +138,15 @@ class ReferralQuerySet(models.QuerySet):
             membership__partnership=OuterRef("partnership"),
         )
         managing = user.managed_partnerships.filter(partnership=OuterRef("partnership"))
-        visible = Q(referrer=user) | Exists(team) | Exists(managing) | Q(carer__user=user)
+        visible = Q(referrer=user) | Exists(team) | Exists(managing)
         return self.filter(visible).exclude(Q(status=Referral.Status.DRAFT) & ~Q(referrer=user))
+
+    def about_carer(self, user) -> ReferralQuerySet:
+        """The sent prescriptions about the carer who is signed in: what they may see of their own (not the
+        staff pages, which carry staff notes)."""
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(status=Referral.Status.SENT, carer__user=user)
 
     def drafts_of(self, user) -> ReferralQuerySet:
         return self.filter(status=Referral.Status.DRAFT, referrer=user) if user.is_authenticated else self.none()
@@ -139,11 +177,36 @@ class Referral(models.Model):
         WRITTEN = "written", "In writing"
         ELECTRONIC = "electronic", "Electronically"
 
+    class CarerLink(models.TextChoices):
+        """How the prescription came to be filed under its carer record (an identity decision, kept)."""
+
+        NEW = "new", "A new carer record"
+        STRONG = "strong", "Same name, date of birth and postcode"
+        MERGED = "merged", "Moved when two records were confirmed to be one person"
+        # Sent before prescriptions kept the details they were given (issue: weak matches linked a
+        # referral on an email or phone alone). What was typed is lost; see `list_weak_carer_links`.
+        LEGACY = "legacy", "Linked to an existing record under the old rule"
+
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     reference = models.CharField(max_length=9, unique=True, null=True, blank=True)
     partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="referrals")
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
     carer = models.ForeignKey(Carer, on_delete=models.PROTECT, null=True, blank=True, related_name="referrals")
+    carer_link = models.CharField(max_length=10, choices=CarerLink.choices, blank=True)
+
+    # The carer as the referrer gave them on this prescription. Services see these, and messages about
+    # this prescription go to these contacts — never to details another prescription gave.
+    carer_first_name = models.CharField(max_length=NAME_MAX, blank=True)
+    carer_last_name = models.CharField(max_length=NAME_MAX, blank=True)
+    carer_date_of_birth = models.DateField(null=True, blank=True)
+    carer_postcode = models.CharField(max_length=10, blank=True)
+    carer_phone = models.CharField(max_length=30, blank=True)
+    carer_email = models.EmailField(blank=True)
+    carer_preferred_contact = models.CharField(max_length=10, choices=Carer.ContactMethod.choices, blank=True)
+    carer_language = models.CharField(max_length=LANGUAGE_MAX, blank=True)
+    carer_needs_interpreter = models.BooleanField(default=False)
+    carer_accessibility_needs = models.CharField(max_length=ACCESSIBILITY_MAX, blank=True)
+
     referrer = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="referrals_made"
     )
@@ -161,7 +224,7 @@ class Referral(models.Model):
 
     needs = models.ManyToManyField(TaxonomyTerm, related_name="referrals", blank=True)
     urgency = models.CharField(max_length=10, choices=Urgency.choices, default=Urgency.ROUTINE)
-    note = models.TextField(blank=True)
+    note = models.CharField(max_length=NOTE_MAX, blank=True)
 
     consent_given = models.BooleanField(default=False)
     consent_method = models.CharField(max_length=12, choices=ConsentMethod.choices, blank=True)
@@ -183,6 +246,9 @@ class Referral(models.Model):
         ordering = ["-created_at"]
         indexes = [
             models.Index(fields=["referrer", "status", "-created_at"], name="referral_by_referrer"),
+            # Recognising a carer by a mobile or email given on one of their earlier prescriptions.
+            models.Index(fields=["partnership", "carer_email"], name="referral_carer_email"),
+            models.Index(fields=["partnership", "carer_phone"], name="referral_carer_phone"),
             models.Index(fields=["referring_organisation", "status", "-created_at"], name="referral_by_org"),
             models.Index(fields=["status", "updated_at"], name="referral_drafts"),
         ]
@@ -192,6 +258,22 @@ class Referral(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("referrals:detail", kwargs={"reference": self.reference})
+
+    @property
+    def draft_carer_name(self) -> str:
+        """The carer's name as typed so far on a draft, for the list of drafts."""
+        typed = self.draft_data.get("form", {})
+        parts = [(typed.get(key) or [""])[0] for key in ("first_name", "last_name")]
+        return " ".join(" ".join(parts).split())
+
+    @property
+    def carer_full_name(self) -> str:
+        return f"{self.carer_first_name} {self.carer_last_name}".strip()
+
+    def carer_age(self, today: date | None = None) -> int | None:
+        if self.carer_date_of_birth is None:
+            return None
+        return age_on(self.carer_date_of_birth, today or timezone.localdate())
 
 
 OPEN_STATUSES = ("sent", "accepted", "in_contact")
@@ -215,6 +297,20 @@ class ReferralItemQuerySet(models.QuerySet):
 
     def open(self) -> ReferralItemQuerySet:
         return self.filter(status__in=OPEN_STATUSES)
+
+    def most_urgent_first(self, *, overdue_before: date) -> ReferralItemQuerySet:
+        """The inbox's order, in the database so it holds across pages: referrals awaiting a reply before
+        those in progress, then the finished; within each, overdue first, then urgent, soon, routine,
+        then oldest. `overdue` is annotated for the page (sent, and received before `overdue_before`)."""
+        status = ReferralItem.Status
+        urgency = Referral.Urgency
+        return self.annotate(
+            stage=Case(When(status=status.SENT, then=0), When(status__in=OPEN_STATUSES, then=1), default=2),
+            overdue=Case(When(status=status.SENT, created_at__date__lt=overdue_before, then=True), default=False,
+                         output_field=models.BooleanField()),
+            urgency_rank=Case(When(referral__urgency=urgency.URGENT, then=0),
+                              When(referral__urgency=urgency.SOON, then=1), default=2),
+        ).order_by("stage", "-overdue", "urgency_rank", "created_at", "pk")
 
 
 class ReferralItem(models.Model):
@@ -311,12 +407,13 @@ class ReferralEvent(models.Model):
         WITHDRAWN = "withdrawn", "Withdrawn"
         REROUTED = "rerouted", "Re-routed to another service"
         CONSENT_WITHDRAWN = "consent_withdrawn", "Consent withdrawn"
+        MERGED = "merged", "Carer records merged"
 
     referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="events")
     item = models.ForeignKey(ReferralItem, on_delete=models.CASCADE, null=True, blank=True, related_name="events")
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     kind = models.CharField(max_length=20, choices=Kind.choices)
-    note = models.TextField(blank=True)
+    note = models.CharField(max_length=EVENT_NOTE_MAX, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -324,6 +421,58 @@ class ReferralEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} at {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class PossibleDuplicateQuerySet(models.QuerySet):
+    def visible_to(self, user) -> PossibleDuplicateQuerySet:
+        """Possible duplicates are decided by the coordinators of their partnership's lead organisation."""
+        if not user.is_authenticated:
+            return self.none()
+        deciding = StaffRole.objects.filter(
+            user=user, role=StaffRole.Role.COORDINATOR, membership__status=Membership.Status.ACTIVE,
+            membership__partnership=OuterRef("partnership"),
+            membership__organisation=OuterRef("partnership__lead_organisation"),
+        )
+        return self.filter(Exists(deciding))
+
+    def open(self) -> PossibleDuplicateQuerySet:
+        return self.filter(status=PossibleDuplicate.Status.OPEN)
+
+
+class PossibleDuplicate(models.Model):
+    """A new carer record that resembles an older one, for the lead organisation to confirm or reject.
+
+    A weak resemblance (a shared email or mobile, one name different, another postcode) is never a
+    reason to file a referral under someone else's record: the new person gets a record of their own,
+    and a person decides.
+    """
+
+    class Status(models.TextChoices):
+        OPEN = "open", "To review"
+        CONFIRMED = "confirmed", "Confirmed: the same person"
+        REJECTED = "rejected", "Rejected: different people"
+
+    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="possible_duplicates")
+    carer = models.ForeignKey(Carer, on_delete=models.CASCADE, related_name="duplicate_flags")
+    existing = models.ForeignKey(Carer, on_delete=models.CASCADE, related_name="+")
+    reasons = models.JSONField(default=list)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
+    created_at = models.DateTimeField(default=timezone.now)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                   related_name="+")
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    objects = PossibleDuplicateQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["carer", "existing"], name="one_flag_per_pair"),
+        ]
+        indexes = [models.Index(fields=["partnership", "status", "created_at"], name="duplicates_to_review")]
+
+    def __str__(self) -> str:
+        return f"Possible duplicate ({self.get_status_display()})"
 
 
 class UnmetNeed(models.Model):

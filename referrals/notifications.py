@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from organisations.models import Membership, StaffRole
+from partnership import phones
 from partnership.models import Partnership, User
 from partnership.working_days import is_working_day, overdue_before
 
@@ -73,13 +74,18 @@ def _dispatch(ids: list[str]) -> None:
         logger.warning("Could not queue %d notifications; the relay will", len(ids), exc_info=True)
 
 
-def _carer_channel(carer: Carer) -> str | None:
-    """How to reach a carer: their preference where we have the address, else whatever we have."""
-    if carer.preferred_contact == Carer.ContactMethod.EMAIL and carer.email:
+def _carer_channel(referral: Referral) -> str | None:
+    """How to reach the carer about this prescription, with the contacts given on it: their preference
+    where we have the address, else whatever we have. Texts go only to a mobile; no consent, no message."""
+    if not referral.consent_given:
+        return None
+    email = referral.carer_email
+    mobile = phones.is_mobile(referral.carer_phone)
+    if referral.carer_preferred_contact == Carer.ContactMethod.EMAIL and email:
         return Notification.Channel.EMAIL
-    if carer.phone:
+    if mobile:
         return Notification.Channel.SMS
-    if carer.email:
+    if email:
         return Notification.Channel.EMAIL
     return None
 
@@ -123,7 +129,7 @@ def item_routed(item: ReferralItem) -> list[Notification]:
 def prescription_sent(referral: Referral) -> list[Notification]:
     """The carer gets their reference and an invitation to sign in, if they consented and we can reach them."""
     carer = referral.carer
-    channel = _carer_channel(carer) if referral.consent_given and carer else None
+    channel = _carer_channel(referral) if carer else None
     if channel is None:
         return []
     return _save([_row(event_key=f"prescription-sent:{referral.pk}", template="prescription_sent",
@@ -143,7 +149,7 @@ def item_status_changed(item: ReferralItem, *, event_id: int) -> list[Notificati
             rows.append(_row(event_key=f"item-status:{event_id}", template=f"item_{item.status}",
                              channel=channel, context=context, partnership_id=partnership_id, user=referrer))
     carer = item.carer
-    channel = _carer_channel(carer) if item.referral.consent_given else None
+    channel = _carer_channel(item.referral)
     if channel is not None:
         rows.append(_row(event_key=f"item-status:{event_id}", template="carer_item_status", channel=channel,
                          context=context, partnership_id=partnership_id, carer=carer))

@@ -9,18 +9,20 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 
 from organisations.models import ConditionGroup, Membership, Organisation, Service, StaffRole, TaxonomyTerm
+from partnership import phones
 from partnership.models import Partnership, normalise_postcode, outcode_of
 
-from . import notifications
+from . import identity, notifications
 from .models import (
     OPEN_STATUSES,
     YOUNG_CARER_AGE,
     Carer,
     CarerRecordAccess,
+    PossibleDuplicate,
     Referral,
     ReferralEvent,
     ReferralItem,
@@ -73,6 +75,26 @@ class CarerDetails:
     needs_interpreter: bool = False
     accessibility_needs: str = ""
 
+    def as_identity(self) -> identity.Identity:
+        return identity.Identity.of(first_name=self.first_name, last_name=self.last_name,
+                                    date_of_birth=self.date_of_birth, postcode=self.postcode, phones=self.phone,
+                                    emails=self.email)
+
+    def snapshot(self) -> dict:
+        """The details as the prescription keeps them (Referral.carer_*), normalised as stored."""
+        return {
+            "carer_first_name": " ".join(self.first_name.split()),
+            "carer_last_name": " ".join(self.last_name.split()),
+            "carer_date_of_birth": self.date_of_birth,
+            "carer_postcode": normalise_postcode(self.postcode),
+            "carer_phone": phones.normalise(self.phone),
+            "carer_email": identity.email_key(self.email),
+            "carer_preferred_contact": self.preferred_contact,
+            "carer_language": self.language.strip(),
+            "carer_needs_interpreter": self.needs_interpreter,
+            "carer_accessibility_needs": self.accessibility_needs.strip(),
+        }
+
     @classmethod
     def from_draft(cls, data: dict) -> CarerDetails:
         return cls(
@@ -85,47 +107,41 @@ class CarerDetails:
         )
 
 
-def carer_find_or_create(*, partnership: Partnership, details: CarerDetails) -> tuple[Carer, bool]:
-    """Link a carer already known to the partnership rather than duplicate them.
+def carer_find_or_create(*, partnership: Partnership, details: CarerDetails) -> tuple[Carer, str]:
+    """The carer record a new prescription is filed under, and how it was decided (Referral.CarerLink).
 
-    Known means the same name, date of birth and postcode, or the same email, or the same phone. A
-    match only fills in contact details that were missing: what the partnership already holds is not
-    overwritten from a single referral, and nothing about the match is shown to the referrer.
+    Only a strong match (referrals/identity.py) links to an existing record. Otherwise the person gets a
+    new record, flagged as a possible duplicate of each record it merely resembles, for the lead
+    organisation to decide. Nothing is ever written onto an existing record from a prescription.
     """
+    recognition = identity.recognise(partnership=partnership, given=details.as_identity())
+    if recognition.same_person is not None:
+        return recognition.same_person, Referral.CarerLink.STRONG
     postcode = normalise_postcode(details.postcode)
-    existing = _known_carers(partnership=partnership, details=details).select_for_update().first()
-    if existing is not None:
-        changed = []
-        for name in ("phone", "email", "accessibility_needs"):
-            value = _normalise_phone(details.phone) if name == "phone" else getattr(details, name).strip()
-            if value and not getattr(existing, name):
-                setattr(existing, name, value)
-                changed.append(name)
-        if changed:
-            existing.save(update_fields=[*changed, "updated_at"])
-        return existing, False
     carer = Carer.objects.create(
         partnership=partnership,
-        first_name=details.first_name.strip(),
-        last_name=details.last_name.strip(),
+        first_name=" ".join(details.first_name.split()),
+        last_name=" ".join(details.last_name.split()),
         date_of_birth=details.date_of_birth,
         postcode=postcode,
         district=outcode_of(postcode),
-        phone=_normalise_phone(details.phone),
-        email=details.email.strip().lower(),
+        phone=phones.normalise(details.phone),
+        email=identity.email_key(details.email),
         preferred_contact=details.preferred_contact,
         language=details.language.strip(),
         needs_interpreter=details.needs_interpreter,
         accessibility_needs=details.accessibility_needs.strip(),
     )
-    return carer, True
+    PossibleDuplicate.objects.bulk_create([
+        PossibleDuplicate(partnership=partnership, carer=carer, existing=existing, reasons=list(reasons))
+        for existing, reasons in recognition.resembling
+    ])
+    return carer, Referral.CarerLink.NEW
 
 
-def _normalise_phone(value: str) -> str:
-    digits = "".join(ch for ch in (value or "") if ch.isdigit() or ch == "+")
-    if digits.startswith("+44"):
-        digits = "0" + digits[3:]
-    return digits
+def known_carer(*, partnership: Partnership, details: CarerDetails) -> Carer | None:
+    """The record these details are certainly about (a strong match), or None."""
+    return identity.recognise(partnership=partnership, given=details.as_identity()).same_person
 
 
 def draft_save(*, partnership: Partnership, referrer, organisation: Organisation, token: uuid.UUID,
@@ -159,28 +175,14 @@ def draft_routing(*, draft: Referral, today: date | None = None) -> Routing:
         partnership=draft.partnership, age=age, young_carer=age < YOUNG_CARER_AGE,
         condition_group=data.get("condition_group") or None, district=outcode_of(data["postcode"]),
     )
-    existing = _known_carer(draft)
+    # Only a strong match may say "already has a referral in progress": anything weaker would tell the
+    # referrer which services support somebody else.
+    existing = known_carer(partnership=draft.partnership, details=CarerDetails.from_draft(data))
     open_ids = frozenset(
         ReferralItem.objects.filter(carer=existing, status__in=OPEN_STATUSES).values_list("service_id", flat=True)
     ) if existing else frozenset()
     directory = load_directory(partnership=draft.partnership, needs=needs, circumstances=circumstances)
     return route(circumstances=circumstances, needs=needs, directory=directory, open_service_ids=open_ids)
-
-
-def _known_carer(draft: Referral) -> Carer | None:
-    return _known_carers(partnership=draft.partnership, details=CarerDetails.from_draft(draft.draft_data)).first()
-
-
-def _known_carers(*, partnership: Partnership, details: CarerDetails):
-    """The one rule for "a carer already known": same name, date of birth and postcode; or email; or phone."""
-    same_person = Q(first_name__iexact=details.first_name.strip(), last_name__iexact=details.last_name.strip(),
-                    date_of_birth=details.date_of_birth, postcode=normalise_postcode(details.postcode))
-    if details.email:
-        same_person |= Q(email__iexact=details.email.strip())
-    if details.phone:
-        same_person |= Q(phone=_normalise_phone(details.phone))
-    return (Carer.objects.filter(partnership=partnership, anonymised_at__isnull=True)
-            .filter(same_person).order_by("created_at"))
 
 
 def referral_send(*, draft: Referral, actor, service_ids: list, today: date | None = None) -> Referral:
@@ -207,10 +209,14 @@ def referral_send(*, draft: Referral, actor, service_ids: list, today: date | No
         if unknown:
             raise ReferralError("A chosen service can no longer take this referral. Choose the services again.")
 
-        carer, _ = carer_find_or_create(partnership=draft.partnership, details=CarerDetails.from_draft(data))
+        details = CarerDetails.from_draft(data)
+        carer, link = carer_find_or_create(partnership=draft.partnership, details=details)
         now = timezone.now()
-        born = carer.date_of_birth
+        born = details.date_of_birth
         draft.carer = carer
+        draft.carer_link = link
+        for name, value in details.snapshot().items():
+            setattr(draft, name, value)
         draft.status = Referral.Status.SENT
         draft.reference = _unique_reference()
         draft.relationship = data.get("relationship", "")
@@ -235,7 +241,7 @@ def referral_send(*, draft: Referral, actor, service_ids: list, today: date | No
         for service_id in service_ids:
             _route_item(referral=draft, service=services[service_id], actor=actor,
                         reasons=proposed[service_id].reasons)
-        district = carer.district
+        district = outcode_of(details.postcode)
         UnmetNeed.objects.bulk_create([
             UnmetNeed(referral=draft, partnership=draft.partnership, need_id=need.id, district=district)
             for need in routing.unmet_needs
@@ -334,8 +340,9 @@ def item_decline(*, item: ReferralItem, actor, reason: str, note: str = "",
 
 def item_record_contact_attempt(*, item: ReferralItem, actor, note: str = "") -> ReferralItem:
     with transaction.atomic():
+        # Counted in the database: two people recording an attempt at once make two.
         updated = ReferralItem.objects.filter(pk=item.pk, status=ReferralItem.Status.ACCEPTED).update(
-            contact_attempts=item.contact_attempts + 1
+            contact_attempts=F("contact_attempts") + 1
         )
         if not updated:
             item.refresh_from_db(fields=["status"])
@@ -374,9 +381,11 @@ def reroute_options(*, item: ReferralItem) -> list:
     referral = item.referral
     carer = referral.carer
     needs = needs_for(referral.needs.order_by("position", "name"))
+    # The carer as this prescription describes them, not as another prescription may have.
+    age = referral.carer_age()
     circumstances = circumstances_for(
-        partnership=referral.partnership, age=carer.age(), young_carer=carer.is_young_carer,
-        condition_group=referral.condition_group_id, district=carer.district,
+        partnership=referral.partnership, age=age, young_carer=age < YOUNG_CARER_AGE,
+        condition_group=referral.condition_group_id, district=outcode_of(referral.carer_postcode),
     )
     tried = set(referral.items.values_list("service_id", flat=True))
     open_ids = frozenset(
@@ -391,6 +400,26 @@ def reroute_options(*, item: ReferralItem) -> list:
         match for match in routing.matches
         if match.service.id not in tried and any(need.term_ids & declined_terms for need in match.needs_met)
     ]
+
+
+SUGGESTIONS = 8
+
+
+def suggestable(*, item: ReferralItem):
+    """Services a coordinator may suggest instead of their own: listed, not paused, not this one."""
+    return (Service.objects.listed(item.referral.partnership).exclude(pk=item.service_id)
+            .exclude(referral_capacity=Service.Capacity.PAUSED))
+
+
+def suggestion_options(*, item: ReferralItem, search: str = "") -> list[tuple[str, str]]:
+    """A short list for "suggest another service": the best matches for this carer's needs, or, when the
+    coordinator searches, the services whose name or organisation matches what they typed."""
+    if search:
+        found = (suggestable(item=item).filter(Q(name__icontains=search) | Q(organisation__name__icontains=search))
+                 .select_related("organisation").order_by("name")[:SUGGESTIONS])
+        return [(str(service.pk), f"{service.name} — {service.organisation.name}") for service in found]
+    return [(str(match.service.id), f"{match.service.name} — {match.service.organisation_name}")
+            for match in reroute_options(item=item)[:SUGGESTIONS]]
 
 
 def item_reroute(*, item: ReferralItem, actor, service_id) -> ReferralItem:
@@ -411,8 +440,77 @@ def item_reroute(*, item: ReferralItem, actor, service_id) -> ReferralItem:
         return new_item
 
 
+def carer_record_reviewed(*, carer: Carer, user) -> None:
+    """Audit a read of a carer's record on the possible-duplicates review."""
+    CarerRecordAccess.objects.create(carer=carer, user=user, action=CarerRecordAccess.Action.VIEW,
+                                     what="possible duplicate review")
+
+
 def carer_record_viewed(*, referral: Referral, user, what: str) -> None:
     """Audit a read of a carer's record."""
     if referral.carer_id:
         CarerRecordAccess.objects.create(carer_id=referral.carer_id, referral=referral, user=user,
                                          action=CarerRecordAccess.Action.VIEW, what=what)
+
+
+# --- Possible duplicate carers -----------------------------------------------------------------------
+
+
+def duplicate_confirm(*, flag: PossibleDuplicate, actor) -> Carer:
+    """The lead organisation confirms two records are one person: the newer is marked as merged into the
+    older (never deleted: its audit trail stays with it) and its prescriptions move, each with a line on
+    its timeline. Refused if both have an open referral to the same service."""
+    with transaction.atomic():
+        flag = PossibleDuplicate.objects.select_for_update().select_related("carer", "existing").get(pk=flag.pk)
+        if flag.status != PossibleDuplicate.Status.OPEN:
+            raise ReferralError("This possible duplicate has already been decided")
+        # Either record may since have been merged into a third: decide about the records they live on as.
+        newer, older = sorted([_live(flag.carer), _live(flag.existing)],
+                              key=lambda carer: (carer.created_at, str(carer.pk)), reverse=True)
+        now = timezone.now()
+        if newer.pk == older.pk:
+            PossibleDuplicate.objects.filter(pk=flag.pk).update(status=PossibleDuplicate.Status.CONFIRMED,
+                                                                decided_by=actor, decided_at=now)
+            return older
+        if newer.user_id and older.user_id:
+            raise ReferralError("Both records have a sign-in account, so they cannot be merged here.")
+        both = set(ReferralItem.objects.filter(carer=newer, status__in=OPEN_STATUSES).values_list("service_id",
+                                                                                                 flat=True))
+        clash = ReferralItem.objects.filter(carer=older, status__in=OPEN_STATUSES, service_id__in=both)
+        if clash.exists():
+            names = ", ".join(sorted(set(clash.values_list("service__name", flat=True))))
+            raise ReferralError(f"Both records have an open referral to {names}. Close or withdraw one of them "
+                                "before merging.")
+        moved = list(Referral.objects.filter(carer=newer).values_list("pk", flat=True))
+        Referral.objects.filter(pk__in=moved).update(carer=older, carer_link=Referral.CarerLink.MERGED)
+        ReferralItem.objects.filter(carer=newer).update(carer=older)
+        Carer.objects.filter(pk=newer.pk).update(merged_into=older, merged_at=now,
+                                                 user=None if newer.user_id else newer.user_id)
+        if newer.user_id:
+            Carer.objects.filter(pk=older.pk).update(user=newer.user_id)
+        ReferralEvent.objects.bulk_create([
+            ReferralEvent(referral_id=pk, actor=actor, kind=ReferralEvent.Kind.MERGED,
+                          note="Filed with the carer's other referrals after a duplicate record was confirmed")
+            for pk in moved
+        ])
+        PossibleDuplicate.objects.filter(pk=flag.pk).update(status=PossibleDuplicate.Status.CONFIRMED,
+                                                            decided_by=actor, decided_at=now)
+        return older
+
+
+def _live(carer: Carer) -> Carer:
+    """The record a carer lives on as, following merges (a chain of a few at most)."""
+    seen = set()
+    while carer.merged_into_id and carer.pk not in seen:
+        seen.add(carer.pk)
+        carer = Carer.objects.select_for_update().get(pk=carer.merged_into_id)
+    return carer
+
+
+def duplicate_reject(*, flag: PossibleDuplicate, actor) -> None:
+    """Two different people: both records stay as they are, and the flag ends."""
+    updated = PossibleDuplicate.objects.filter(pk=flag.pk, status=PossibleDuplicate.Status.OPEN).update(
+        status=PossibleDuplicate.Status.REJECTED, decided_by=actor, decided_at=timezone.now()
+    )
+    if not updated:
+        raise ReferralError("This possible duplicate has already been decided")

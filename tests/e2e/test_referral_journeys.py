@@ -205,5 +205,5 @@ def test_a_prescription_sent_in_the_browser_reaches_everyone_the_table_names_thr
     assert sorted(m.subject for m in mail.outbox) == [
         "A new referral for Carers Breaks Guildford", "A new referral for Carers Counselling Guildford"]
     [sms] = fake_notify.sms()
-    assert sms["phone_number"] == "07700900123" and referral.reference in sms["personalisation"]["body"]
+    assert sms["phone_number"] == "+447700900123" and referral.reference in sms["personalisation"]["body"]
     assert all(row.attempts == 1 for row in rows)

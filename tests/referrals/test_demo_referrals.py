@@ -16,7 +16,7 @@ def test_demo_prescriptions_cover_every_state_and_each_demo_account_sees_them(cl
     call_command("seed_demo_referrals", verbosity=0)
     statuses = Counter(ReferralItem.objects.values_list("status", flat=True))
     assert set(statuses) == set(ReferralItem.Status.values)
-    assert sum(statuses.values()) == 9
+    assert sum(statuses.values()) == 10
     assert Carer.objects.get(user__email="carer@demo.partnershiphub.example").referrals.exists()
 
     client.force_login(User.objects.get(email="coordinator@demo.partnershiphub.example"))
@@ -24,7 +24,7 @@ def test_demo_prescriptions_cover_every_state_and_each_demo_account_sees_them(cl
     assert len(inbox.context["items"]) >= 4
     assert any(item.overdue for item in inbox.context["items"])
     client.force_login(User.objects.get(email="gp@demo.partnershiphub.example"))
-    assert len(client.get(reverse("referrals:mine")).context["referrals"]) == 9
+    assert len(client.get(reverse("referrals:mine")).context["referrals"]) == 10
     assert client.get(reverse("referrals:mine"), {"show": "attention"}).context["referrals"]
 
 

@@ -13,7 +13,7 @@ from django.core import mail
 from django.utils import timezone
 
 from referrals import delivery
-from referrals.models import Notification
+from referrals.models import Notification, Referral
 from referrals.tasks import relay_pending_notifications
 
 from .fake_notify import SMS_TEMPLATE_ID, error_body
@@ -33,13 +33,16 @@ def test_the_carers_confirmation_goes_to_notify_with_their_reference_and_no_othe
     [request] = fake_notify.requests
     assert request["authorised"], "signed with the key's secret, issued by its service id"
     sms = request["json"]
-    assert sms["phone_number"] == "07700900123"
+    assert sms["phone_number"] == "+447700900123"
     assert sms["template_id"] == SMS_TEMPLATE_ID
     assert sms["reference"] == str(text_message.pk)
     personalisation = sms["personalisation"]
     assert personalisation["first_name"] == "Margaret"
     assert personalisation["reference"] == sent_referral.reference
-    assert sent_referral.reference in personalisation["body"] and "/accounts/login/" in personalisation["body"]
+    assert sent_referral.reference in personalisation["body"]
+    # Carers have no pages to sign in to yet: the message says whom to contact instead (a regression guard).
+    assert "/accounts/login/" not in personalisation["body"] and "sign in" not in personalisation["body"].lower()
+    assert "If you have a question, contact Riverside Medical Practice" in personalisation["body"]
     assert "Okafor" not in str(sms) and "GU1" not in str(sms).upper()
     text_message.refresh_from_db()
     assert text_message.status == Notification.Status.SENT and text_message.provider_id
@@ -89,14 +92,14 @@ def test_a_failed_text_is_sent_when_retried_after_the_number_is_fixed(fake_notif
                                                                      django_capture_on_commit_callbacks):
     fake_notify.answer(400, error_body(400, "ValidationError", "phone_number Not a UK mobile number"))
     delivery.notification_deliver(text_message.pk)
-    text_message.recipient_carer.phone = "07700 900456"
-    text_message.recipient_carer.save()
+    # Messages go to the contacts given on the prescription they are about.
+    Referral.objects.filter(pk=text_message.context["referral"]).update(carer_phone="+447700900456")
     with django_capture_on_commit_callbacks(execute=True):
         assert delivery.notification_retry(text_message)
         assert not delivery.notification_retry(text_message), "a second click does not queue it twice"
     text_message.refresh_from_db()
     assert text_message.status == Notification.Status.SENT
-    assert [sms["phone_number"] for sms in fake_notify.sms()] == ["07700900123", "07700 900456"]
+    assert [sms["phone_number"] for sms in fake_notify.sms()] == ["+447700900123", "+447700900456"]
 
 
 def test_notify_daily_limit_defers_until_tomorrow_instead_of_looping(fake_notify, text_message):

@@ -133,20 +133,24 @@ def test_a_double_submitted_form_and_a_double_clicked_send_make_one_referral(cli
     assert Referral.objects.count() == 1 and ReferralItem.objects.count() == 2
 
 
-def test_a_carer_already_known_is_linked_not_duplicated(client, directory, write_prescription, send, needs):
-    send(write_prescription(needs=[needs["breaks"].pk]), services=[directory.breaks])
-    send(write_prescription(first_name="MARGARET", needs=[needs["emotional-support"].pk], phone="",
-                            email="margaret@example.org", preferred_contact="email"),
-         services=[directory.listening])
-    assert Carer.objects.count() == 1
+def test_a_carer_already_known_is_linked_only_on_name_date_of_birth_and_postcode(
+        client, directory, write_prescription, send, needs):
+    """Rewritten: this test used to assert that "Maggie", at another postcode, was filed under Margaret's
+    record because she typed Margaret's email — the defect that filed referrals under other people."""
+    first = send(write_prescription(needs=[needs["breaks"].pk]), services=[directory.breaks])
+    again = send(write_prescription(first_name="  MARGARET ", last_name="okafor", needs=[needs["emotional-support"].pk],
+                                    phone="", email="margaret@example.org", preferred_contact="email"),
+                 services=[directory.listening])
+    assert again.carer == first.carer and again.carer_link == Referral.CarerLink.STRONG
     carer = Carer.objects.get()
-    assert carer.first_name == "Margaret"  # not overwritten by a later referral
-    assert carer.email == "margaret@example.org"  # a missing detail is filled in
-    # Known by email alone, with another name and postcode: still the same carer.
-    send(write_prescription(first_name="Maggie", postcode="GU1 9ZZ", phone="", email="Margaret@example.org",
-                            preferred_contact="email", needs=[needs["emotional-support"].pk]),
-         services=[directory.counselling])
-    assert Carer.objects.count() == 1
+    assert carer.first_name == "Margaret" and carer.email == ""  # nothing written onto the record
+    assert again.carer_email == "margaret@example.org"  # the prescription keeps what it was given
+    # Known by email alone, with another name and postcode: a new person, flagged for the lead organisation.
+    maggie = send(write_prescription(first_name="Maggie", postcode="GU1 9ZZ", phone="", email="Margaret@example.org",
+                                     preferred_contact="email", needs=[needs["emotional-support"].pk]),
+                  services=[directory.counselling])
+    assert maggie.carer != first.carer and Carer.objects.count() == 2
+    assert maggie.carer.duplicate_flags.get().existing == first.carer
 
 
 def test_a_service_with_an_open_referral_for_the_carer_is_not_offered_again(
@@ -203,3 +207,37 @@ def test_every_error_summary_link_lands_on_the_question_it_is_about(client, pers
     assert len(targets) >= 5 and "id_urgency_1" in targets and "id_needs_1" in targets
     for target in targets:
         assert f'id="{target}"' in body, f"the error summary links to #{target}, which is not on the page"
+
+
+def test_the_matching_services_are_shown_under_each_need_nearby_ones_first(client, directory, write_prescription,
+                                                                          needs):
+    draft = write_prescription()
+    response = client.get(reverse("referrals:draft_services", args=[draft.pk]))
+    body = response.content.decode()
+    text = " ".join(re.sub(r"<[^>]+>", " ", body).split())
+    breaks, emotional = needs["breaks"].name, needs["emotional-support"].name
+    assert f'<h3 class="govuk-heading-s app-choice-group__heading">{breaks}</h3>' in body
+    assert f'<h3 class="govuk-heading-s app-choice-group__heading">{emotional}</h3>' in body
+    order = [text.index(words) for words in (
+        breaks, "Carers Breaks Guildford", emotional, "Carers Counselling Guildford",
+        "Also available by phone or online", "Carers Listening Line")]
+    assert order == sorted(order)
+    # One field, each service once; the first box has the id the error summary links to.
+    assert body.count('name="services"') == 3 and body.count(f'value="{directory.breaks.pk}"') == 1
+    assert re.search(rf'<input class="govuk-checkboxes__input" id="id_services" name="services" type="checkbox" '
+                     rf'value="{directory.breaks.pk}"', body)
+    chosen = re.findall(r'value="([^"]+)"[^>]*checked', body)
+    assert chosen == [str(directory.breaks.pk), str(directory.counselling.pk)]
+
+
+def test_a_service_one_organisation_runs_in_two_districts_is_offered_once_at_the_nearer(
+        client, directory, write_prescription, needs, personas):
+    woking = factories.LocationFactory(name="Woking Carers Centre", postal_code="GU21 6AA")
+    further = factories.ServiceFactory(organisation=personas.charity, name="Carers Breaks Guildford",
+                                       needs=[needs["breaks"]], districts=["GU1", "GU21"], locations=[woking])
+    draft = write_prescription()
+    response = client.get(reverse("referrals:draft_services", args=[draft.pk]))
+    offered = [m.service.id for m in response.context["routing"].matches]
+    assert directory.breaks.pk in offered and further.pk not in offered
+    assert response.content.decode().count("<strong>Carers Breaks Guildford</strong>") == 1
+    assert response.context["routing"].unmet_needs == []

@@ -49,7 +49,7 @@ def test_a_worker_sends_the_carers_text_through_notify_and_the_coordinators_emai
     assert sorted(Notification.objects.values_list("template", "channel", "status")) == [
         ("item_routed", "email", "sent"), ("item_routed", "in_app", "sent"), ("prescription_sent", "sms", "sent")]
     [sms] = fake_notify.sms()
-    assert sms["phone_number"] == "07700900123" and referral.reference in sms["personalisation"]["body"]
+    assert sms["phone_number"] == "+447700900123" and referral.reference in sms["personalisation"]["body"]
     assert [m.to for m in mail.outbox] == [[personas.coordinator.email]]
     assert f"/inbox/items/{item.pk}/" in mail.outbox[0].body
 
@@ -57,7 +57,7 @@ def test_a_worker_sends_the_carers_text_through_notify_and_the_coordinators_emai
     client.force_login(personas.coordinator)
     client.post(f"/inbox/items/{item.pk}/accept/")
     _delivered(Notification.objects.all())
-    assert len(fake_notify.sms()) == 2 and "news about your carer's prescription" in \
+    assert len(fake_notify.sms()) == 2 and "A service has accepted your referral and will contact you" in \
         fake_notify.sms()[1]["personalisation"]["body"]
     assert [m.to for m in mail.outbox][1:] == [[personas.referrer.email]]
     assert Notification.objects.filter(recipient_user=personas.referrer, channel="in_app", status="sent").exists()
