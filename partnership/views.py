@@ -4,7 +4,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
@@ -26,7 +26,14 @@ def accessibility(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def email_notifications(request: HttpRequest) -> HttpResponse:
-    """Your account: how often to be emailed (each event, or a daily digest)."""
+    """Your account: how often to be emailed (each event, or a daily digest). A carer has no staff emails:
+    their page says how they are contacted about their referrals, and by whom."""
+    user = request.user
+    works_here = user.is_superuser or user.staff_roles.exists() or user.managed_partnerships.exists()
+    if not works_here:
+        if request.method == "POST":
+            raise Http404
+        return render(request, "partnership/account_carer.html")
     form = EmailFrequencyForm(request.POST if request.method == "POST" else None, instance=request.user)
     if request.method == "POST" and form.is_valid():
         form.save()

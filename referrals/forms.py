@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import uuid
 from datetime import date, datetime, time
 
 from crispy_forms_gds.fields import DateInputField
@@ -9,9 +10,20 @@ from django import forms
 from django.utils import timezone
 
 from organisations.models import ConditionGroup, Organisation, TaxonomyTerm
-from partnership.models import Partnership, normalise_postcode
+from partnership import phones
+from partnership.models import Partnership, normalise_postcode, unknown_district_message
 
-from .models import Carer, Referral, ReferralItem
+from .models import (
+    ACCESSIBILITY_MAX,
+    ACTION_NOTE_MAX,
+    CANCEL_REASON_MAX,
+    LANGUAGE_MAX,
+    NAME_MAX,
+    NOTE_MAX,
+    Carer,
+    Referral,
+    ReferralItem,
+)
 
 YES_NO = [("yes", "Yes"), ("no", "No")]
 
@@ -51,28 +63,37 @@ class PrescriptionForm(forms.Form):
         label="Referring for", queryset=Organisation.objects.none(), empty_label=None,
         help_text="The organisation you are referring for",
     )
-    first_name = forms.CharField(label="First name", max_length=100,
-                                 error_messages={"required": "Enter the carer's first name"})
-    last_name = forms.CharField(label="Last name", max_length=100,
-                                error_messages={"required": "Enter the carer's last name"})
+    first_name = forms.CharField(label="First name", max_length=NAME_MAX,
+                                 error_messages={"required": "Enter the carer's first name",
+                                                 "max_length": "First name must be 100 characters or fewer"})
+    last_name = forms.CharField(label="Last name", max_length=NAME_MAX,
+                                error_messages={"required": "Enter the carer's last name",
+                                                "max_length": "Last name must be 100 characters or fewer"})
     date_of_birth = GovDateField(what="the carer's date of birth", label="Date of birth",
                                  help_text="For example, 27 3 1968")
-    postcode = forms.CharField(label="Postcode", max_length=10, help_text="For example, GU1 4AB",
-                               error_messages={"required": "Enter the carer's postcode"})
+    postcode = forms.CharField(label="Postcode", max_length=20, help_text="For example, GU1 4AB",
+                               error_messages={"required": "Enter the carer's postcode",
+                                               "max_length": "Enter a full postcode, like GU1 4AB"})
     phone = forms.CharField(label="Phone number", max_length=30, required=False,
-                            help_text="A mobile number lets us text the carer their reference")
+                            help_text="A UK number. A mobile number lets us text the carer their reference",
+                            error_messages={"max_length": "Enter a UK phone number, like 01632 960 001 or "
+                                                          "07700 900 982"})
     email = forms.EmailField(label="Email address", required=False, help_text="Optional",
                              error_messages={"invalid": "Enter an email address in the correct format, like "
-                                                        "name@example.org"})
+                                                        "name@example.org",
+                                             "max_length": "Email address must be 254 characters or fewer"})
     preferred_contact = forms.ChoiceField(label="How would the carer like to be contacted?",
                                           choices=Carer.ContactMethod.choices, widget=forms.RadioSelect,
                                           initial=Carer.ContactMethod.PHONE)
-    language = forms.CharField(label="Preferred language", max_length=60, required=False, initial="English",
-                               help_text="The language the carer would like services to use")
+    language = forms.CharField(label="Preferred language", max_length=LANGUAGE_MAX, required=False,
+                               initial="English", help_text="The language the carer would like services to use",
+                               error_messages={"max_length": "Preferred language must be 60 characters or fewer"})
     needs_interpreter = forms.BooleanField(label="The carer needs an interpreter", required=False)
     accessibility_needs = forms.CharField(
-        label="Accessibility needs", required=False, max_length=500, widget=forms.Textarea(attrs={"rows": 2}),
+        label="Accessibility needs", required=False, max_length=ACCESSIBILITY_MAX,
+        widget=forms.Textarea(attrs={"rows": 2}),
         help_text="For example, uses a wheelchair, is deaf and uses British Sign Language",
+        error_messages={"max_length": "Accessibility needs must be 500 characters or fewer"},
     )
 
     relationship = forms.ChoiceField(label="Who do they care for?", choices=Referral.Relationship.choices,
@@ -93,9 +114,10 @@ class PrescriptionForm(forms.Form):
     urgency = forms.ChoiceField(label="How urgent is it?", choices=Referral.Urgency.choices,
                                 widget=forms.RadioSelect, initial=Referral.Urgency.ROUTINE)
     note = forms.CharField(
-        label="Note for the services", required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 4}),
+        label="Note for the services", required=False, max_length=NOTE_MAX, widget=forms.Textarea(attrs={"rows": 4}),
         help_text="Anything that will help them support the carer. Do not include details the carer has not "
                   "agreed to share.",
+        error_messages={"max_length": "The note must be 2,000 characters or fewer"},
     )
 
     consent_given = forms.BooleanField(
@@ -159,7 +181,18 @@ class PrescriptionForm(forms.Form):
         postcode = normalise_postcode(self.cleaned_data["postcode"])
         if not postcode or " " not in postcode:
             raise forms.ValidationError("Enter a full postcode, like GU1 4AB")
+        unknown = unknown_district_message(postcode)
+        if unknown:
+            raise forms.ValidationError(unknown)
         return postcode
+
+    def clean_phone(self) -> str:
+        raw = self.cleaned_data["phone"].strip()
+        if not raw:
+            return ""
+        if phones.parse(raw) is None:
+            raise forms.ValidationError("Enter a UK phone number, like 01632 960 001 or 07700 900 982")
+        return phones.display(raw)
 
     def clean_date_of_birth(self) -> date:
         born = self.cleaned_data["date_of_birth"]
@@ -173,13 +206,18 @@ class PrescriptionForm(forms.Form):
     def clean(self) -> dict:
         cleaned = super().clean()
         phone, email = cleaned.get("phone", ""), cleaned.get("email", "")
-        if not phone and not email and "email" not in self.errors:
+        if not phone and not email and "email" not in self.errors and "phone" not in self.errors:
             self.add_error("phone", "Enter a phone number or an email address, so the services can contact the "
                                     "carer")
         preferred = cleaned.get("preferred_contact")
+        if preferred == Carer.ContactMethod.TEXT and phone and not phones.is_mobile(phone):
+            self.add_error("phone", "Enter a mobile number to send the carer text messages, or choose another way "
+                                    "to contact them")
+        elif preferred == Carer.ContactMethod.TEXT and not phone and "phone" not in self.errors:
+            self.add_error("phone", "Enter a mobile number, or choose another way to contact the carer")
         if preferred == Carer.ContactMethod.EMAIL and phone and not email:
             self.add_error("email", "Enter an email address, or choose another way to contact the carer")
-        if preferred in (Carer.ContactMethod.PHONE, Carer.ContactMethod.TEXT) and email and not phone:
+        if preferred == Carer.ContactMethod.PHONE and email and not phone and "phone" not in self.errors:
             self.add_error("phone", "Enter a phone number, or choose email as the way to contact the carer")
         if not cleaned.get("consent_given"):
             self.add_error("consent_given", "The carer must agree to share their details before you can refer "
@@ -238,24 +276,42 @@ class DeclineForm(forms.Form):
     reason = forms.ChoiceField(label="Why are you declining this referral?", widget=forms.RadioSelect,
                                choices=ReferralItem.DeclineReason.choices,
                                error_messages={"required": "Select why you are declining the referral"})
-    note = forms.CharField(label="More detail", required=False, max_length=1000,
+    note = forms.CharField(label="More detail", required=False, max_length=ACTION_NOTE_MAX,
                            widget=forms.Textarea(attrs={"rows": 3}),
-                           help_text="The referrer will see this. Required if you chose another reason.")
-    suggested_service = forms.ModelChoiceField(
-        label="Suggest another service (optional)", required=False, queryset=None,
-        empty_label="No suggestion",
+                           help_text="The referrer will see this. Required if you chose another reason.",
+                           error_messages={"max_length": "More detail must be 1,000 characters or fewer"})
+    suggested_service = forms.ChoiceField(
+        label="Suggest another service (optional)", required=False, widget=forms.RadioSelect,
+        help_text="The best matches for the carer's needs. The referrer will see your suggestion.",
     )
 
-    def __init__(self, *args, services, **kwargs) -> None:
+    def __init__(self, *args, options: list[tuple[str, str]], allowed=None, **kwargs) -> None:
+        """`options` are shown (a short ranked list); any service in `allowed` is accepted, so a service
+        found by searching can be chosen."""
         super().__init__(*args, **kwargs)
-        self.fields["suggested_service"].queryset = services
+        self.allowed = allowed
+        self.fields["suggested_service"].choices = [("", "No suggestion"), *options]
+        # Accept what `allowed` holds, not only what is shown: checked in clean_suggested_service.
+        self.fields["suggested_service"].valid_value = lambda value: True
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.layout = Layout(
             Field.radios("reason", legend_size=Size.SMALL, small=True),
             Field.textarea("note"),
-            Field.select("suggested_service"),
+            Field.radios("suggested_service", legend_size=Size.SMALL, small=True),
         )
+
+    def clean_suggested_service(self):
+        value = self.cleaned_data.get("suggested_service")
+        if not value:
+            return None
+        try:
+            service = self.allowed.filter(pk=uuid.UUID(str(value))).first() if self.allowed is not None else None
+        except ValueError:
+            service = None
+        if service is None:
+            raise forms.ValidationError("Choose a service from the list, or no suggestion")
+        return service
 
     def clean(self) -> dict:
         cleaned = super().clean()
@@ -268,8 +324,9 @@ class CloseForm(forms.Form):
     outcome = forms.ChoiceField(label="What was the outcome?", widget=forms.RadioSelect,
                                 choices=ReferralItem.Outcome.choices,
                                 error_messages={"required": "Select the outcome"})
-    note = forms.CharField(label="Note", required=False, max_length=1000, widget=forms.Textarea(attrs={"rows": 3}),
-                           help_text="Optional. The referrer will see this.")
+    note = forms.CharField(label="Note", required=False, max_length=ACTION_NOTE_MAX,
+                           widget=forms.Textarea(attrs={"rows": 3}), help_text="Optional. The referrer will see this.",
+                           error_messages={"max_length": "The note must be 1,000 characters or fewer"})
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -280,8 +337,10 @@ class CloseForm(forms.Form):
 
 
 class NoteForm(forms.Form):
-    note = forms.CharField(label="Note", required=False, max_length=1000, widget=forms.Textarea(attrs={"rows": 2}),
-                           help_text="Optional. For example, left a voicemail.")
+    note = forms.CharField(label="Note", required=False, max_length=ACTION_NOTE_MAX,
+                           widget=forms.Textarea(attrs={"rows": 2}),
+                           help_text="Optional. For example, left a voicemail.",
+                           error_messages={"max_length": "The note must be 1,000 characters or fewer"})
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -290,10 +349,11 @@ class NoteForm(forms.Form):
 
 
 class CancelForm(forms.Form):
-    reason = forms.CharField(label="Why are you cancelling this referral?", max_length=500,
+    reason = forms.CharField(label="Why are you cancelling this referral?", max_length=CANCEL_REASON_MAX,
                              widget=forms.Textarea(attrs={"rows": 2}),
                              help_text="The service will see this.",
-                             error_messages={"required": "Say why you are cancelling the referral"})
+                             error_messages={"required": "Say why you are cancelling the referral",
+                                             "max_length": "The reason must be 500 characters or fewer"})
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)

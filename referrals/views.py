@@ -7,6 +7,7 @@ routed items only through ReferralItem.objects.for_inbox(), so anything outside 
 from __future__ import annotations
 
 import uuid
+from datetime import date, datetime
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -19,12 +20,22 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from organisations.models import Membership, Service, StaffRole, TaxonomyTerm
+from partnership import phones
 from partnership.models import Partnership
 from partnership.working_days import add_working_days, overdue_before
 
-from . import delivery, services
-from .forms import CancelForm, CloseForm, DeclineForm, NoteForm, PrescriptionForm, RerouteForm, ServiceChoiceForm
-from .models import Notification, Referral, ReferralEvent, ReferralItem
+from . import delivery, permissions, services
+from .forms import (
+    CancelForm,
+    CloseForm,
+    DeclineForm,
+    GovDateField,
+    NoteForm,
+    PrescriptionForm,
+    RerouteForm,
+    ServiceChoiceForm,
+)
+from .models import OPEN_STATUSES, Notification, PossibleDuplicate, Referral, ReferralEvent, ReferralItem
 from .navigation import counts_for
 from .selectors import notifications_described
 
@@ -64,6 +75,8 @@ def prescription_new(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def draft_edit(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
+    if (sent := _already_sent(request, pk)) is not None:
+        return sent
     draft = get_object_or_404(Referral.objects.drafts_of(request.user), pk=pk)
     return _prescription_form(request, draft=draft)
 
@@ -71,30 +84,82 @@ def draft_edit(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
 def _prescription_form(request: HttpRequest, *, draft: Referral | None) -> HttpResponse:
     partnership = _partnership()
     organisations = _referring_organisations(request, partnership)
-    token = request.POST.get("token") or str(draft.submission_token if draft else uuid.uuid4())
-    if request.method == "POST":
-        form = PrescriptionForm(request.POST, partnership=partnership, organisations=organisations)
-        raw = {key: request.POST.getlist(key) for key in request.POST if key not in ("csrfmiddlewaretoken", "token",
-                                                                                      "action")}
-        organisation = organisations[0]
-        if "organisation" in raw:
-            organisation = next((o for o in organisations if str(o.pk) in raw["organisation"]), organisation)
+    if request.method != "POST":
+        token = str(draft.submission_token if draft else uuid.uuid4())
+        if draft is not None and draft.draft_data.get("form"):
+            data = _querydict(draft.draft_data["form"])
+            form = _unvalidated(PrescriptionForm(data, partnership=partnership, organisations=organisations))
+        else:
+            form = PrescriptionForm(partnership=partnership, organisations=organisations)
+        return _form_page(request, form=form, token=token, draft=draft)
+
+    form = PrescriptionForm(request.POST, partnership=partnership, organisations=organisations)
+    # The page always carries its token; a post without one (a script) gets a fresh one.
+    token = _token(request.POST.get("token") or str(uuid.uuid4()))
+    if token is None:
+        # Only a tampered or truncated page sends this: keep what was typed and start a fresh form.
+        return _form_page(request, form=_unvalidated(form), token=str(uuid.uuid4()), draft=draft, status=400,
+                          problem="This form could not be saved. Check your answers and try again.")
+    raw = draft_values(request.POST)
+    organisation = organisations[0]
+    if "organisation" in raw:
+        organisation = next((o for o in organisations if str(o.pk) in raw["organisation"]), organisation)
+    try:
         if request.POST.get("action") == "draft":
+            if not (raw.get("first_name", [""])[0].strip() or raw.get("last_name", [""])[0].strip()):
+                form = _unvalidated(form)
+                form.add_error("first_name", "Enter the carer's name to save a draft")
+                return _form_page(request, form=form, token=str(token), draft=draft, status=400)
             draft = services.draft_save(partnership=partnership, referrer=request.user, organisation=organisation,
-                                        token=uuid.UUID(token), data={"form": raw}, draft=draft)
+                                        token=token, data={"form": raw}, draft=draft)
             messages.success(request, "Your draft has been saved. Drafts are kept for 14 days.")
             return redirect("referrals:mine")
         if form.is_valid():
             draft = services.draft_save(partnership=partnership, referrer=request.user,
-                                        organisation=form.cleaned_data["organisation"], token=uuid.UUID(token),
+                                        organisation=form.cleaned_data["organisation"], token=token,
                                         data={**form.to_draft(), "form": raw, "services": None}, draft=draft)
             return redirect("referrals:draft_services", pk=draft.pk)
-    elif draft is not None and draft.draft_data.get("form"):
-        data = _querydict(draft.draft_data["form"])
-        form = _unvalidated(PrescriptionForm(data, partnership=partnership, organisations=organisations))
-    else:
-        form = PrescriptionForm(partnership=partnership, organisations=organisations)
-    return render(request, "referrals/prescription_form.html", {"form": form, "token": token, "draft": draft})
+    except services.ReferralError as error:
+        return _form_page(request, form=_unvalidated(form), token=str(uuid.uuid4()), draft=None, status=400,
+                          problem=f"{error}. Check your answers and send them as a new prescription.")
+    return _form_page(request, form=form, token=str(token), draft=draft)
+
+
+def _form_page(request: HttpRequest, *, form, token: str, draft: Referral | None, status: int = 200,
+               problem: str = "") -> HttpResponse:
+    if problem:
+        form.add_error(None, problem)
+    return render(request, "referrals/prescription_form.html",
+                  {"form": form, "token": token, "draft": draft}, status=status)
+
+
+def _token(value: str | None) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(value or "")
+    except ValueError:
+        return None
+
+
+# Characters a draft never keeps: NUL (PostgreSQL refuses it in text) and the other control characters
+# no keyboard types, bar tab and line breaks.
+_CONTROL = dict.fromkeys(code for code in range(32) if code not in (9, 10, 13))
+_CONTROL[127] = None
+
+
+def draft_values(post) -> dict[str, list[str]]:
+    """What a draft keeps of a form that may not be valid yet: only the form's own fields, without
+    control characters, each value cut to its field's length. Everything else is dropped."""
+    kept = {}
+    for name, field in PrescriptionForm.base_fields.items():
+        if isinstance(field, GovDateField):
+            keys = {f"{name}_{part}": 4 for part in range(3)}
+        else:
+            keys = {name: getattr(field, "max_length", None) or 64}
+        for key, limit in keys.items():
+            if key in post:
+                values = [value.translate(_CONTROL)[:limit] for value in post.getlist(key)[:50]]
+                kept[key] = values
+    return kept
 
 
 def _querydict(raw: dict):
@@ -111,9 +176,19 @@ def _ready_draft(request: HttpRequest, pk: uuid.UUID) -> Referral | None:
     return draft if draft.draft_data.get("date_of_birth") else None
 
 
+def _already_sent(request: HttpRequest, pk: uuid.UUID) -> HttpResponse | None:
+    """The back button, on any step, after sending: say so and link to it, rather than a 404."""
+    sent = Referral.objects.visible_to(request.user).filter(pk=pk, status=Referral.Status.SENT).first()
+    if sent is None:
+        return None
+    return render(request, "referrals/already_sent.html", {"referral": sent})
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def draft_services(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
+    if (sent := _already_sent(request, pk)) is not None:
+        return sent
     draft = _ready_draft(request, pk)
     if draft is None:
         return redirect("referrals:draft_edit", pk=pk)
@@ -141,8 +216,10 @@ def draft_services(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def draft_check(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     already = Referral.objects.visible_to(request.user).filter(pk=pk, status=Referral.Status.SENT).first()
-    if already is not None:  # the back button or a second click after sending
+    if already is not None and request.method == "POST":  # a second click on Send
         return redirect("referrals:sent", reference=already.reference)
+    if (sent := _already_sent(request, pk)) is not None:
+        return sent
     draft = _ready_draft(request, pk)
     if draft is None or not draft.draft_data.get("services"):
         return redirect("referrals:draft_services", pk=pk) if draft else redirect("referrals:draft_edit", pk=pk)
@@ -158,6 +235,9 @@ def draft_check(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     chosen = Service.objects.filter(pk__in=data["services"]).select_related("organisation")
     return render(request, "referrals/draft_check.html", {
         "draft": draft, "data": data, "services": chosen,
+        "date_of_birth": date.fromisoformat(data["date_of_birth"]),
+        "consent_given_at": datetime.fromisoformat(data["consent_given_at"]) if data.get("consent_given_at") else None,
+        "phone": phones.display(data.get("phone", "")),
         "needs": TaxonomyTerm.objects.filter(pk__in=data.get("needs", [])),
         "condition_group": data.get("condition_group"),
         "relationship": Referral.Relationship(data["relationship"]).label if data.get("relationship") else "",
@@ -168,9 +248,12 @@ def draft_check(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def draft_delete(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
+    """A link from the list of drafts asks first; the button deletes."""
     draft = get_object_or_404(Referral.objects.drafts_of(request.user), pk=pk)
+    if request.method == "GET":
+        return render(request, "referrals/draft_delete.html", {"draft": draft})
     draft.delete()
     messages.success(request, "The draft has been deleted.")
     return redirect("referrals:mine")
@@ -194,7 +277,8 @@ def referral_sent(request: HttpRequest, reference: str) -> HttpResponse:
 def referral_summary(request: HttpRequest, reference: str) -> HttpResponse:
     """The printable summary for the carer: reference, services, what happens next."""
     referral = _visible_referral(request, reference)
-    items = referral.items.select_related("service__organisation").order_by("created_at")
+    # Only the services still working on it: a carer should not call one that declined or closed.
+    items = referral.items.open().select_related("service__organisation").order_by("created_at")
     services.carer_record_viewed(referral=referral, user=request.user, what="printable summary")
     return render(request, "referrals/summary.html", {"referral": referral, "items": items})
 
@@ -204,6 +288,8 @@ def referral_summary(request: HttpRequest, reference: str) -> HttpResponse:
 
 @login_required
 def my_referrals(request: HttpRequest) -> HttpResponse:
+    if not permissions.follows_referrals(request.user):
+        raise Http404
     partnership = _partnership()
     target = partnership.response_target_days
     team_orgs = StaffRole.objects.filter(
@@ -214,7 +300,7 @@ def my_referrals(request: HttpRequest) -> HttpResponse:
         Referral.objects.visible_to(request.user)
         .filter(status=Referral.Status.SENT)
         .filter(Q(referrer=request.user) | Q(referring_organisation__in=team_orgs))
-        .select_related("carer", "referrer")
+        .select_related("referrer")
         .prefetch_related(Prefetch("items", queryset=ReferralItem.objects.select_related("service")
                                    .order_by("created_at")))
         .order_by("-sent_at")
@@ -235,24 +321,41 @@ def my_referrals(request: HttpRequest) -> HttpResponse:
     drafts = Referral.objects.drafts_of(request.user).order_by("-updated_at")[:20]
     return render(request, "referrals/mine.html", {
         "referrals": referrals, "drafts": drafts, "attention_only": attention_only,
+        "can_refer": permissions.is_referrer(request.user),
     })
 
 
 @login_required
 def referral_detail(request: HttpRequest, reference: str) -> HttpResponse:
+    own = Referral.objects.about_carer(request.user).filter(reference=reference).first()
+    if own is not None and not Referral.objects.visible_to(request.user).filter(pk=own.pk).exists():
+        return _carer_page(request, own)
     referral = _visible_referral(request, reference)
+    services.carer_record_viewed(referral=referral, user=request.user, what="referral page")
+    return _detail_page(request, referral)
+
+
+def _detail_page(request: HttpRequest, referral: Referral, *, status: int = 200, cancel_form=None,
+                 cancel_item_id=None) -> HttpResponse:
     items = list(referral.items.select_related("service__organisation", "suggested_service", "rerouted_from")
                  .order_by("created_at"))
     events = referral.events.select_related("actor", "item__service")
-    services.carer_record_viewed(referral=referral, user=request.user, what="referral page")
     Notification.objects.in_app_for(request.user).about_items([item.pk for item in items]).mark_read()
     is_manager = request.user.managed_partnerships.filter(partnership=referral.partnership).exists()
     can_act = referral.referrer_id == request.user.pk
     return render(request, "referrals/detail.html", {
         "referral": referral, "items": items, "events": events, "can_cancel": can_act,
-        "can_reroute": can_act or is_manager, "needs": referral.needs.all(), "cancel_form": CancelForm(),
+        "can_reroute": can_act or is_manager, "needs": referral.needs.all(),
+        "cancel_form": cancel_form, "cancel_item_id": cancel_item_id,
         "target": referral.partnership.response_target_days,
-    })
+    }, status=status)
+
+
+def _carer_page(request: HttpRequest, referral: Referral) -> HttpResponse:
+    """A carer signed in sees what was sent and whom to contact — never the staff page, its notes or
+    its timeline — until carers have pages of their own."""
+    items = referral.items.open().select_related("service__organisation").order_by("created_at")
+    return render(request, "referrals/carer_referral.html", {"referral": referral, "items": items})
 
 
 def _item_of_visible_referral(request: HttpRequest, pk: uuid.UUID) -> ReferralItem:
@@ -269,13 +372,13 @@ def item_cancel(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
         raise Http404
     form = CancelForm(request.POST)
     if not form.is_valid():
-        messages.error(request, form.errors["reason"][0])
-    else:
-        try:
-            services.item_withdraw(item=item, actor=request.user, reason=form.cleaned_data["reason"])
-            messages.success(request, f"The referral to {item.service.name} has been cancelled.")
-        except services.ReferralError as error:
-            messages.error(request, str(error))
+        referral = _visible_referral(request, item.referral.reference)
+        return _detail_page(request, referral, status=400, cancel_form=form, cancel_item_id=item.pk)
+    try:
+        services.item_withdraw(item=item, actor=request.user, reason=form.cleaned_data["reason"])
+        messages.success(request, f"The referral to {item.service.name} has been cancelled.")
+    except services.ReferralError as error:
+        messages.error(request, str(error))
     return redirect("referrals:detail", reference=item.referral.reference)
 
 
@@ -287,6 +390,8 @@ def item_reroute(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     if item.referral.referrer_id != request.user.pk and not is_manager:
         raise Http404
     options = services.reroute_options(item=item) if item.status == ReferralItem.Status.DECLINED else []
+    # The service the decliner suggested comes first.
+    options.sort(key=lambda match: match.service.id != item.suggested_service_id)
     form = RerouteForm(request.POST or None, choices=[(str(m.service.id), m.service.name) for m in options])
     if request.method == "POST" and form.is_valid():
         try:
@@ -302,11 +407,16 @@ def item_reroute(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
 # --- Working the inbox ------------------------------------------------------------------------------
 
 
+INBOX_PAGE_SIZE = 50
+
+
 @login_required
 def inbox(request: HttpRequest) -> HttpResponse:
+    if not permissions.is_coordinator(request.user):
+        raise Http404
     partnership = _partnership()
     items = ReferralItem.objects.for_inbox(request.user).filter(referral__partnership=partnership)
-    coordinated = Service.objects.filter(pk__in=items.values("service_id")).order_by("name") if items else []
+    coordinated = Service.objects.filter(pk__in=items.values("service_id")).order_by("name")
     counts = dict(items.values_list("status").annotate(n=Count("pk")).order_by())
     status = request.GET.get("status", "open")
     service_id = request.GET.get("service", "")
@@ -315,25 +425,29 @@ def inbox(request: HttpRequest) -> HttpResponse:
         shown = shown.open()
     elif status in ReferralItem.Status.values:
         shown = shown.filter(status=status)
+    else:
+        status = "open"
+        shown = shown.open()
     if service_id:
         try:
             shown = shown.filter(service_id=uuid.UUID(service_id))
         except ValueError:
             service_id = ""
-    shown = list(shown.select_related("referral__carer", "referral__referring_organisation", "service")
-                 .order_by("-created_at")[:200])
     target = partnership.response_target_days
     today = timezone.localdate()
-    for item in shown:
-        item.overdue = item.is_overdue(target, today)
+    shown = (shown.most_urgent_first(overdue_before=overdue_before(today, target))
+             .select_related("referral", "service"))
+    page = _Paginator(shown, INBOX_PAGE_SIZE).get_page(request.GET.get("page"))
+    for item in page:
         item.respond_by_date = add_working_days(timezone.localdate(item.created_at), target)
-    shown.sort(key=lambda i: (URGENCY_ORDER.get(i.referral.urgency, 9), not i.overdue))
-    statuses = [("open", "Open", sum(counts.get(s, 0) for s in ("sent", "accepted", "in_contact")))] + [
+    statuses = [("open", "Open", sum(counts.get(s, 0) for s in OPEN_STATUSES))] + [
         (value, label, counts.get(value, 0)) for value, label in ReferralItem.Status.choices
     ]
+    querystring = request.GET.copy()
+    querystring.pop("page", None)
     return render(request, "referrals/inbox.html", {
-        "items": shown, "statuses": statuses, "status": status, "services": coordinated,
-        "service_id": service_id, "target": target,
+        "items": page, "page": page, "statuses": statuses, "status": status, "services": coordinated,
+        "service_id": service_id, "target": target, "querystring": querystring.urlencode(),
     })
 
 
@@ -349,6 +463,8 @@ def _inbox_item(request: HttpRequest, pk: uuid.UUID) -> ReferralItem:
 
 @login_required
 def item_detail(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
+    if not permissions.is_coordinator(request.user):
+        raise Http404
     item = _inbox_item(request, pk)
     services.carer_record_viewed(referral=item.referral, user=request.user, what=f"referral to {item.service.name}")
     # Seeing the referral is reading the notifications about it, however one got here.
@@ -362,10 +478,11 @@ def _item_page(request: HttpRequest, item: ReferralItem, status: int = 200, **fo
     item.respond_by_date = item.respond_by(referral.partnership.response_target_days)
     events = (ReferralEvent.objects.filter(referral=referral)
               .filter(Q(item=item) | Q(item__isnull=True)).select_related("actor"))
-    other_services = Service.objects.listed(referral.partnership).exclude(pk=item.service_id).order_by("name")
+    search = " ".join(request.GET.get("suggest", "").split())[:100]
     context = {
-        "item": item, "referral": referral, "carer": referral.carer, "events": events,
-        "needs": referral.needs.all(), "decline_form": DeclineForm(services=other_services),
+        "item": item, "referral": referral, "events": events, "suggest": search,
+        "needs": referral.needs.all(),
+        "decline_form": DeclineForm(options=services.suggestion_options(item=item, search=search)),
         "close_form": CloseForm(), "note_form": NoteForm(),
         "target": referral.partnership.response_target_days, **forms,
     }
@@ -381,8 +498,8 @@ def item_action(request: HttpRequest, pk: uuid.UUID, action: str) -> HttpRespons
             services.item_accept(item=item, actor=request.user)
             messages.success(request, "You have accepted the referral. Contact the carer next.")
         elif action == "decline":
-            other = Service.objects.listed(item.referral.partnership).exclude(pk=item.service_id)
-            form = DeclineForm(request.POST, services=other)
+            form = DeclineForm(request.POST, options=services.suggestion_options(item=item),
+                               allowed=services.suggestable(item=item))
             if not form.is_valid():
                 return _item_page(request, item, status=400, decline_form=form)
             services.item_decline(item=item, actor=request.user, reason=form.cleaned_data["reason"],
@@ -391,9 +508,9 @@ def item_action(request: HttpRequest, pk: uuid.UUID, action: str) -> HttpRespons
             messages.success(request, "You have declined the referral. The referrer has been told.")
         elif action == "contact-attempt":
             form = NoteForm(request.POST)
-            form.is_valid()
-            services.item_record_contact_attempt(item=item, actor=request.user,
-                                                 note=form.cleaned_data.get("note", ""))
+            if not form.is_valid():
+                return _item_page(request, item, status=400, note_form=form)
+            services.item_record_contact_attempt(item=item, actor=request.user, note=form.cleaned_data["note"])
             messages.success(request, "Contact attempt recorded.")
         elif action == "in-contact":
             services.item_mark_in_contact(item=item, actor=request.user)
@@ -490,3 +607,54 @@ def failed_message_retry(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     else:
         messages.info(request, "That message is already being sent again.")
     return redirect("referrals:failed_messages")
+
+
+# --- Possible duplicate carers (the lead organisation) -----------------------------------------------
+
+
+@login_required
+@require_GET
+def possible_duplicates(request: HttpRequest) -> HttpResponse:
+    if not permissions.decides_duplicates(request.user):
+        raise Http404
+    flags = (PossibleDuplicate.objects.visible_to(request.user).open()
+             .select_related("carer", "existing").order_by("created_at"))
+    page = _page_of(request, flags)
+    return render(request, "referrals/possible_duplicates.html", {"page": page, "flags": page})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def possible_duplicate(request: HttpRequest, pk: int) -> HttpResponse:
+    flag = get_object_or_404(PossibleDuplicate.objects.visible_to(request.user).select_related("carer", "existing"),
+                             pk=pk)
+    if request.method == "POST":
+        try:
+            if request.POST.get("decision") == "confirm":
+                services.duplicate_confirm(flag=flag, actor=request.user)
+                messages.success(request, "The records are merged: the newer record's referrals are now filed "
+                                          "with the older one.")
+            elif request.POST.get("decision") == "reject":
+                services.duplicate_reject(flag=flag, actor=request.user)
+                messages.success(request, "Both records are kept as different people.")
+            else:
+                return _duplicate_page(request, flag, status=400,
+                                       error="Select whether these records are the same person")
+        except services.ReferralError as error:
+            return _duplicate_page(request, flag, status=409, error=str(error))
+        return redirect("referrals:possible_duplicates")
+    return _duplicate_page(request, flag)
+
+
+def _duplicate_page(request: HttpRequest, flag: PossibleDuplicate, *, status: int = 200,
+                    error: str = "") -> HttpResponse:
+    records = [flag.existing, flag.carer]
+    for carer in records:
+        services.carer_record_reviewed(carer=carer, user=request.user)
+    opened = dict(ReferralItem.objects.open().filter(carer__in=records).values_list("carer")
+                  .annotate(n=Count("pk")).order_by())
+    sent = dict(Referral.objects.filter(carer__in=records, status=Referral.Status.SENT).values_list("carer")
+                .annotate(n=Count("pk")).order_by())
+    rows = [{"carer": carer, "open": opened.get(carer.pk, 0), "sent": sent.get(carer.pk, 0)} for carer in records]
+    return render(request, "referrals/possible_duplicate.html",
+                  {"flag": flag, "rows": rows, "error": error}, status=status)

@@ -4,6 +4,8 @@ from crispy_forms_gds.templatetags.crispy_forms_gds import field_errors
 from django import forms, template
 from django.utils import timezone
 
+from partnership import phones
+
 register = template.Library()
 
 
@@ -34,3 +36,9 @@ def govuk_datetime(value) -> str:
         return ""
     local = timezone.localtime(value)
     return f"{local.day} {local:%B %Y} at {local.hour % 12 or 12}:{local:%M}{'am' if local.hour < 12 else 'pm'}"
+
+
+@register.filter
+def phone(value) -> str:
+    """A stored phone number ('+447700900123') as people write it ('07700 900123')."""
+    return phones.display(value or "")

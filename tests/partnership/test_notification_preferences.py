@@ -6,7 +6,8 @@ import pytest
 from django.urls import reverse
 
 from partnership.models import User
-from tests.factories import UserFactory
+from organisations.models import StaffRole
+from tests.factories import StaffRoleFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -15,7 +16,9 @@ PAGE = reverse("email_notifications")
 
 @pytest.fixture
 def person(db) -> User:
-    return UserFactory(email="nurse@example.org", first_name="Priya", last_name="Shah")
+    """A district nurse who refers carers."""
+    return StaffRoleFactory(role=StaffRole.Role.REFERRER, user__email="nurse@example.org", user__first_name="Priya",
+                            user__last_name="Shah").user
 
 
 def test_the_page_asks_how_often_with_both_choices_and_says_what_is_unaffected(client, person):
@@ -87,3 +90,13 @@ def test_the_header_links_to_your_account_when_signed_in(client, person):
 def test_the_page_does_not_clash_with_allauths_pages():
     assert PAGE == "/account/notifications/"
     assert not PAGE.startswith(reverse("account_login").rsplit("login/", 1)[0])
+
+
+def test_your_account_speaks_to_a_carer_as_a_carer(client):
+    """Regression: a carer's "Your account" offered the staff digest of referrals sent to "your service"."""
+    carer = UserFactory(email="carer@example.org")
+    client.force_login(carer)
+    body = client.get(PAGE).content.decode()
+    assert "How we contact you" in body and "contact the person who referred you" in body
+    assert "your service" not in body and "digest" not in body
+    assert client.post(PAGE, {"email_frequency": "daily"}).status_code == 404

@@ -67,11 +67,20 @@ def test_colleague_sees_referral_pages_when_team_visibility_is_on(client, cast, 
     assert status_for(client, cast["coordinator"], "get", url) == 404
 
 
-def test_the_carer_it_is_about_can_see_it(client, sent_referral):
+def test_the_carer_it_is_about_sees_what_was_sent_and_whom_to_contact_never_the_staff_page(client, sent_referral):
+    """Regression: the staff page, with the referrer's note for the services, opened for the carer."""
     carer_user = factories.UserFactory()
     sent_referral.carer.user = carer_user
     sent_referral.carer.save()
-    assert status_for(client, carer_user, "get", reverse("referrals:detail", args=[sent_referral.reference])) == 200
+    client.force_login(carer_user)
+    response = client.get(reverse("referrals:detail", args=[sent_referral.reference]))
+    body = response.content.decode()
+    assert response.status_code == 200 and "Your carer's prescription" in body
+    assert "Carers Breaks Guildford" in body and "01483 000001" in body  # who to contact
+    assert "Husband has advanced dementia" not in body  # the staff note
+    assert "Timeline" not in body and "Write a prescription" not in body and "Cancel the referral" not in body
+    for staff_page in ("referrals:sent", "referrals:summary"):
+        assert client.get(reverse(staff_page, args=[sent_referral.reference])).status_code == 404
 
 
 def test_inbox_item_is_for_the_receiving_coordinator_only(client, cast, sent_referral):
@@ -124,20 +133,33 @@ def test_drafts_are_their_writers_alone(client, cast, personas, directory, write
             assert status_for(client, cast[who], "get", url) == 404, (name, who)
         assert status_for(client, None, "get", url) == 302
     delete = reverse("referrals:draft_delete", args=[draft.pk])
-    assert status_for(client, cast["colleague"], "post", delete) == 404
-    assert status_for(client, cast["referrer"], "get", delete) == 405
+    for who in ("colleague", "coordinator", "manager", "another_carer"):
+        assert status_for(client, cast[who], "post", delete) == 404, who
+        assert status_for(client, cast[who], "get", delete) == 404, who
+    assert status_for(client, cast["referrer"], "get", delete) == 200  # asks first
+    assert status_for(client, cast["referrer"], "post", delete) == 302
 
 
 def test_inbox_and_my_referrals_show_only_what_is_yours(client, cast, sent_referral):
     inbox = reverse("referrals:inbox")
     assert status_for(client, None, "get", inbox) == 302
-    for who in ("referrer", "manager", "another_carer", "other_org_coordinator"):
-        client.force_login(cast[who])
-        assert list(client.get(inbox).context["items"]) == [], who
+    client.force_login(cast["other_org_coordinator"])
+    assert list(client.get(inbox).context["items"]) == []
     mine = reverse("referrals:mine")
-    for who in ("colleague", "coordinator", "manager", "another_carer"):
-        client.force_login(cast[who])
-        assert list(client.get(mine).context["referrals"]) == [], who
+    client.force_login(cast["colleague"])
+    assert list(client.get(mine).context["referrals"]) == []
+
+
+def test_the_inbox_and_my_referrals_refuse_the_people_they_do_not_serve(client, cast):
+    """Regression: both pages had no role check and offered "Write a prescription" (a 404) to everyone."""
+    inbox, mine = reverse("referrals:inbox"), reverse("referrals:mine")
+    for who in ("referrer", "colleague", "manager", "another_carer"):
+        assert status_for(client, cast[who], "get", inbox) == 404, who
+    for who in ("coordinator", "other_org_coordinator", "manager", "another_carer"):
+        assert status_for(client, cast[who], "get", mine) == 404, who
+    client.force_login(cast["another_carer"])
+    home = client.get(reverse("home")).content.decode()
+    assert "Write a prescription" not in home and "Referral inbox" not in home
 
 
 def test_no_personal_data_in_urls(client, personas, sent_referral):

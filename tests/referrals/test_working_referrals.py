@@ -41,7 +41,7 @@ def test_coordinator_accepts_records_contact_and_closes_and_the_gp_sees_the_outc
     item = breaks_item(sent_referral)
     client.force_login(personas.coordinator)
     page = client.get(reverse("referrals:item", args=[item.pk])).content.decode()
-    assert "Husband has advanced dementia" in page and "07700900123" in page
+    assert "Husband has advanced dementia" in page and "07700 900123" in page
     act(client, item, "accept")
     act(client, item, "contact-attempt", {"note": "Left a voicemail"})
     act(client, item, "in-contact")
