@@ -69,3 +69,24 @@ def test_password_reset_sends_an_email_without_revealing_whether_the_account_exi
     assert known["Location"] == unknown["Location"]
     assert mail.outbox[0].to == [verified_user.email]
     assert "/accounts/password/reset/key/" in mail.outbox[0].body
+
+
+def test_password_reset_for_an_unknown_address_says_how_to_get_access_and_never_invites_sign_up(client, db):
+    """Open sign-up is closed: somebody without an account is told who can add them, not sent to sign up."""
+    form = client.get(reverse("account_reset_password"))
+    response = client.post(reverse("account_reset_password"), {"email": "nobody@example.org"})
+    assert response.status_code == 302
+    done = client.get(response["Location"])
+    assert form.status_code == done.status_code == 200
+
+    [email] = mail.outbox
+    assert email.to == ["nobody@example.org"]
+    assert email.subject.endswith("No account uses this email address")
+    body = " ".join(email.body.split())
+    assert "Ask your organisation's admin or the partnership manager to add you." in body
+    assert "If you are a carer Contact the person who referred you" in body
+    assert "http" not in body  # no link to follow: nothing to sign up to
+    for text in (email.subject, email.body, form.content.decode(), done.content.decode()):
+        assert reverse("account_signup") not in text
+        assert not any(words in text.lower() for words in ("sign up", "sign-up", "signup", "register",
+                                                          "create an account")), text
