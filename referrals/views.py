@@ -478,7 +478,8 @@ def _item_page(request: HttpRequest, item: ReferralItem, status: int = 200, **fo
     item.respond_by_date = item.respond_by(referral.partnership.response_target_days)
     events = (ReferralEvent.objects.filter(referral=referral)
               .filter(Q(item=item) | Q(item__isnull=True)).select_related("actor"))
-    search = " ".join(request.GET.get("suggest", "").split())[:100]
+    # Without control characters: PostgreSQL refuses a NUL in a query (a 500).
+    search = " ".join(request.GET.get("suggest", "").translate(_CONTROL).split())[:100]
     context = {
         "item": item, "referral": referral, "events": events, "suggest": search,
         "needs": referral.needs.all(),
