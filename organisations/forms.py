@@ -4,7 +4,13 @@ from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Field, Fieldset, Fluid, Layout, Size
 from django import forms
 
-from partnership.models import Partnership, PostcodeDistrict, normalise_postcode, outcode_of
+from partnership.models import (
+    Partnership,
+    PostcodeDistrict,
+    normalise_postcode,
+    outcode_of,
+    unknown_district_message,
+)
 
 from .models import TaxonomyTerm
 from .search import DELIVERY_FIELDS, DirectoryQuery
@@ -45,6 +51,7 @@ class DirectorySearchForm(forms.Form):
     def __init__(self, *args, partnership: Partnership, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.partnership = partnership
+        self.district: PostcodeDistrict | None = None  # the postcode's, once it is cleaned
         self.fields["needs"].queryset = TaxonomyTerm.objects.needs_of(partnership).filter(parent__isnull=True)
         self.helper = FormHelper()
         self.helper.form_method = "get"
@@ -66,6 +73,10 @@ class DirectorySearchForm(forms.Form):
         postcode = normalise_postcode(raw)
         if not postcode:
             raise forms.ValidationError("Enter a real postcode, like GU1 4AB, or the first half of it, like GU1")
+        # A district we do not know is a typo: searching without it would list services for anywhere.
+        self.district = PostcodeDistrict.objects.filter(code=outcode_of(postcode)).first()
+        if self.district is None:
+            raise forms.ValidationError(unknown_district_message(postcode))
         return postcode
 
     def clean(self) -> dict:
@@ -80,7 +91,7 @@ class DirectorySearchForm(forms.Form):
         return DirectoryQuery(
             text=" ".join(data.get("q", "").split()),
             needs=list(data.get("needs") or []),
-            district=PostcodeDistrict.objects.filter(code=district_code).first() if district_code else None,
+            district=self.district if district_code else None,
             district_code=district_code,
             within_miles=int(data["distance"]) if data.get("distance") else None,
             delivery=list(data.get("delivery") or []),

@@ -2,6 +2,13 @@
 
 A page costs a bounded number of queries whatever the number of matches: one for the rows of the
 page with the total counted by a window function, then one prefetch per relation shown.
+
+With a postcode, results come in two groups: first the services **nearby** (with a distance, those
+with a location within it, and those whose area names the carer's district but have no location to
+measure; without one, those whose area covers the district, or that reach it and have a place to go
+to), then those that reach the carer only by phone, online or by serving the whole partnership area.
+A service that is neither within the distance nor reaches the carer remotely is not listed at all:
+"within 5 miles" means within 5 miles. Each group reads nearest first.
 """
 
 from __future__ import annotations
@@ -11,7 +18,20 @@ from dataclasses import dataclass, field
 
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector, TrigramWordSimilarity
 from django.db import connection
-from django.db.models import Count, F, FloatField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value, Window
+from django.db.models import (
+    BooleanField,
+    Count,
+    ExpressionWrapper,
+    F,
+    FloatField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    Window,
+)
 from django.db.models.functions import Greatest
 
 from partnership.models import MILES_PER_DEGREE_LATITUDE, Partnership, PostcodeDistrict
@@ -33,7 +53,8 @@ class DirectoryQuery:
     text: str = ""
     needs: list[TaxonomyTerm] = field(default_factory=list)
     district: PostcodeDistrict | None = None
-    district_code: str = ""  # a real-looking district we have no centre for still filters by area
+    # The district searched; `district` is its centre (the form refuses a district we do not know).
+    district_code: str = ""
     within_miles: int | None = None
     delivery: list[str] = field(default_factory=list)
     free_only: bool = False
@@ -50,6 +71,9 @@ class Match:
     service: Service
     distance_miles: float | None
     reasons: list[str]
+    # False for a service that reaches the carer's place only by phone, online or by serving the
+    # whole partnership area; True otherwise, and for every result of a search without a postcode.
+    nearby: bool = True
 
 
 @dataclass
@@ -58,6 +82,19 @@ class ResultPage:
     total: int
     number: int
     per_page: int
+    # Whether the place searched is in the partnership area, so whole-area services are among the
+    # services reaching it remotely.
+    in_partnership_area: bool = False
+
+    @property
+    def nearby_matches(self) -> list[Match]:
+        return [match for match in self.matches if match.nearby]
+
+    @property
+    def remote_matches(self) -> list[Match]:
+        """The page's services that reach the place only by phone, online or the whole area: they
+        come after the nearby ones, so a page holds the end of one group and the start of the other."""
+        return [match for match in self.matches if not match.nearby]
 
     @property
     def num_pages(self) -> int:
@@ -135,29 +172,14 @@ def search_services(
         services, ranked = _text_filter(services, query.text)
 
     order: list = []
+    in_area = False
     if query.district_code:
         in_area = partnership.area_districts.filter(code=query.district_code).exists()
-        reach = Service.objects.reaching(query.district_code, district_in_partnership_area=in_area).values("pk")
-        if query.district is not None:
-            lat0, lon0 = query.district.latitude, query.district.longitude
-            nearest = (
-                ServiceAtLocation.objects.filter(service=OuterRef("pk"), location__latitude__isnull=False)
-                .annotate(d2=_squared_miles(lat0, lon0, "location__latitude", "location__longitude"))
-                .order_by("d2")
-                .values("d2")[:1]
-            )
-            services = services.annotate(distance_sq=Subquery(nearest, output_field=FloatField()))
-            if query.within_miles:
-                near = _near_service_ids(lat0, lon0, query.within_miles)
-                services = services.filter(Q(pk__in=reach) | Q(pk__in=near))
-            else:
-                services = services.filter(pk__in=reach)
-            order.append(F("distance_sq").asc(nulls_last=True))
-        else:
-            services = services.filter(pk__in=reach)
-    if ranked:
-        order.insert(0, F("rank").desc())
-    order.append("name")
+        services, order = _by_place(services, query, in_area=in_area, ranked=ranked)
+    else:
+        if ranked:
+            order.append(F("rank").desc())
+        order.append("name")
 
     services = (
         services.select_related("organisation")
@@ -177,7 +199,53 @@ def search_services(
         return search_services(partnership=partnership, query=query,
                                page=math.ceil(total / per_page), per_page=per_page)
     return ResultPage(matches=[_explain(service, query) for service in rows], total=total, number=number,
-                      per_page=per_page)
+                      per_page=per_page, in_partnership_area=in_area)
+
+
+def _by_place(services: QuerySet, query: DirectoryQuery, *, in_area: bool, ranked: bool) -> tuple[QuerySet, list]:
+    """Keep the services that reach the district, marked `nearby` or not, and the order to show them in.
+
+    Every test of a row is against id lists computed once per query (hashed by PostgreSQL), never
+    the per-row nearest-place subquery, which is worked out once, for the distance shown.
+    """
+    # The district as an id subquery, not a join: an OR across a join defeats every index.
+    in_district = Q(pk__in=Service.service_area_districts.through.objects.filter(
+        postcodedistrict_id=query.district_code).values("service_id"))
+    # What reaches a carer anywhere in the district without a place near them (Service.objects.reaching).
+    remote = Q(delivered_by_phone=True) | Q(delivered_online=True)
+    if in_area:
+        remote |= Q(serves_whole_area=True)
+    located = Q(pk__in=ServiceAtLocation.objects.filter(location__latitude__isnull=False).values("service_id"))
+    if query.district is None:
+        nearby = in_district
+    else:
+        lat0, lon0 = query.district.latitude, query.district.longitude
+        nearest = (
+            ServiceAtLocation.objects.filter(service=OuterRef("pk"), location__latitude__isnull=False)
+            .annotate(d2=_squared_miles(lat0, lon0, "location__latitude", "location__longitude"))
+            .order_by("d2")
+            .values("d2")[:1]
+        )
+        services = services.annotate(distance_sq=Subquery(nearest, output_field=FloatField()))
+        if query.within_miles:
+            # Within the distance, or serving the district with no place to measure from. A service
+            # with a place further away is listed only if it reaches the carer remotely.
+            near = Q(pk__in=_near_service_ids(lat0, lon0, query.within_miles))
+            nearby = near | (in_district & ~located)
+        else:
+            nearby = in_district | (remote & located)
+    services = services.filter(nearby | remote).annotate(
+        nearby=ExpressionWrapper(nearby, output_field=BooleanField()))
+
+    # Each group nearest first, whatever the words matched: a result shows its miles, and a service
+    # reaching by phone that also has a place near the carer is the more local of its group.
+    order: list = [F("nearby").desc()]
+    if query.district is not None:
+        order.append(F("distance_sq").asc(nulls_last=True))
+    if ranked:
+        order.append(F("rank").desc())
+    order.append("name")
+    return services, order
 
 
 def _count_if_past_end(services: QuerySet, number: int) -> int:
@@ -235,7 +303,7 @@ def _explain(service: Service, query: DirectoryQuery) -> Match:
         reasons.append("Free")
     if query.accepting_only or service.referral_capacity != Service.Capacity.ACCEPTING:
         reasons.append(service.wait_description)
-    return Match(service=service, distance_miles=distance, reasons=reasons)
+    return Match(service=service, distance_miles=distance, reasons=reasons, nearby=getattr(service, "nearby", True))
 
 
 def _miles(distance: float) -> str:

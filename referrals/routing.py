@@ -8,13 +8,19 @@ A service is a candidate when it is active, its organisation is an active member
 it accepts referrals (or has a waiting list), it meets at least one selected need, its eligibility
 fits the carer (age, young carer, condition group) and it reaches the carer's place (its area covers
 the carer's district, or it serves the whole partnership area, or it works by phone or online).
-Candidates rank by needs covered, then distance, then waiting time.
+Candidates rank by needs covered, then distance, then waiting time. An organisation that runs the
+same service in several districts is offered once, where it is best for this carer.
+
+Each match is `nearby` when it reaches the carer in person (its area covers the carer's district, or
+it has a place to go to) rather than only by phone, online or by serving the whole area; the page
+shows the matches under the need each answers first, the nearby ones before the rest.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from organisations.models import Service, ServiceAtLocation, TaxonomyTerm
 from partnership.models import Partnership, PostcodeDistrict, distance_miles
@@ -56,15 +62,30 @@ class ServiceFacts:
     coordinates: tuple = ()
     waiting_list: bool = False
     usual_wait_weeks: int | None = None
+    organisation_id: object = None  # with the name, tells one service listed in several districts
 
 
 @dataclass
 class Match:
     service: ServiceFacts
-    needs_met: list[Need]
+    needs_met: list[Need]  # in the order of the prescription's needs
     distance_miles: float | None
     reasons: list[str]
     selected: bool = False
+    # Reaches the carer in person (area or a place to go), not only by phone, online or the whole area.
+    nearby: bool = True
+
+
+class NeedGroup(NamedTuple):
+    """The services shown under one need: those whose first met need it is, nearby ones apart."""
+
+    need: Need
+    nearby: list[Match]
+    remote: list[Match]  # reach the carer only by phone, online or by serving the whole area
+
+    @property
+    def matches(self) -> list[Match]:
+        return self.nearby + self.remote
 
 
 @dataclass
@@ -73,10 +94,25 @@ class Routing:
     unmet_needs: list[Need]
     # Services that already have an open referral for this carer: not proposed again.
     already_open: list[ServiceFacts] = field(default_factory=list)
+    needs: list[Need] = field(default_factory=list)  # the prescription's, in its order
 
     @property
     def selected(self) -> list[Match]:
         return [match for match in self.matches if match.selected]
+
+    def by_need(self) -> list[NeedGroup]:
+        """Each match once, under the first of the prescription's needs it meets, best first.
+
+        A need whose every service also meets an earlier need has no group of its own: its services
+        are shown under that earlier need.
+        """
+        groups = []
+        for need in self.needs:
+            here = [match for match in self.matches if match.needs_met[0] == need]
+            if here:
+                groups.append(NeedGroup(need=need, nearby=[m for m in here if m.nearby],
+                                        remote=[m for m in here if not m.nearby]))
+        return groups
 
 
 def route(
@@ -97,7 +133,8 @@ def route(
             continue
         distance = _distance(service, circumstances)
         matches.append(Match(service=service, needs_met=met, distance_miles=distance,
-                             reasons=_reasons(service, met, distance, circumstances)))
+                             reasons=_reasons(service, met, distance, circumstances),
+                             nearby=_nearby(service, circumstances)))
 
     matches.sort(key=lambda m: (
         -len(m.needs_met),
@@ -106,16 +143,35 @@ def route(
         m.service.name,
     ))
 
-    # Propose the best match for each need; one service may answer several.
-    for need in needs:
-        covering = [m for m in matches if need in m.needs_met]
-        if covering and not any(m.selected for m in covering):
-            covering[0].selected = True
-
+    # Met before duplicates go: a need answered by another branch of a service offered is not unmet.
     open_need_ids = {need.id for s in already_open for need in needs if need.term_ids & s.need_ids}
     unmet = [need for need in needs
              if not any(need in m.needs_met for m in matches) and need.id not in open_need_ids]
-    return Routing(matches=matches, unmet_needs=unmet, already_open=already_open)
+
+    # One service run in several districts is offered once, at its best for this carer; one the carer
+    # already has a referral open with is not offered again from another district.
+    seen = {_same_service(s) for s in already_open}
+    offered: list[Match] = []
+    for match in matches:
+        key = _same_service(match.service)
+        if key not in seen:
+            seen.add(key)
+            offered.append(match)
+
+    # Propose the best match for each need; one service may answer several.
+    for need in needs:
+        covering = [m for m in offered if need in m.needs_met]
+        if covering and not any(m.selected for m in covering):
+            covering[0].selected = True
+
+    return Routing(matches=offered, unmet_needs=unmet, already_open=already_open, needs=list(needs))
+
+
+def _same_service(service: ServiceFacts) -> tuple:
+    """What makes two listings the same service: one organisation, one name (however it is spaced)."""
+    if service.organisation_id is None:
+        return ("service", service.id)
+    return (service.organisation_id, " ".join(service.name.split()).casefold())
 
 
 def _eligible(service: ServiceFacts, carer: Circumstances) -> bool:
@@ -139,6 +195,10 @@ def _reaches(service: ServiceFacts, carer: Circumstances) -> bool:
         or service.by_phone
         or service.online
     )
+
+
+def _nearby(service: ServiceFacts, carer: Circumstances) -> bool:
+    return carer.district in service.districts or bool(service.coordinates)
 
 
 def _distance(service: ServiceFacts, carer: Circumstances) -> float | None:
@@ -215,8 +275,8 @@ def load_directory(*, partnership: Partnership, needs: list[Need],
             circumstances.district, district_in_partnership_area=circumstances.district_in_partnership_area,
         ).values("pk"))
     rows = list(candidates.values_list(
-        "pk", "name", "organisation__name", "minimum_age", "maximum_age", "carer_ages", "serves_whole_area",
-        "delivered_by_phone", "delivered_online", "referral_capacity", "usual_wait_weeks",
+        "pk", "name", "organisation_id", "organisation__name", "minimum_age", "maximum_age", "carer_ages",
+        "serves_whole_area", "delivered_by_phone", "delivered_online", "referral_capacity", "usual_wait_weeks",
     ))
     ids = [row[0] for row in rows]
 
@@ -240,7 +300,7 @@ def load_directory(*, partnership: Partnership, needs: list[Need],
     )
     return [
         ServiceFacts(
-            id=pk, name=name, organisation_name=organisation_name,
+            id=pk, name=name, organisation_id=organisation_id, organisation_name=organisation_name,
             need_ids=frozenset(needs_of.get(pk, ())),
             minimum_age=minimum_age, maximum_age=maximum_age, carer_ages=carer_ages,
             condition_groups=frozenset(groups_of.get(pk, ())),
@@ -249,6 +309,6 @@ def load_directory(*, partnership: Partnership, needs: list[Need],
             coordinates=tuple(places_of.get(pk, ())),
             waiting_list=capacity == Service.Capacity.WAITING_LIST, usual_wait_weeks=wait,
         )
-        for (pk, name, organisation_name, minimum_age, maximum_age, carer_ages, whole_area, by_phone, online,
-             capacity, wait) in rows
+        for (pk, name, organisation_id, organisation_name, minimum_age, maximum_age, carer_ages, whole_area,
+             by_phone, online, capacity, wait) in rows
     ]

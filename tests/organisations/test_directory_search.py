@@ -115,10 +115,16 @@ def test_invalid_postcode_is_reported_next_to_the_field_and_kept(client, directo
     assert 'value="NOT A POSTCODE"' in body
 
 
-def test_unknown_but_valid_district_still_finds_services_by_area(client, directory):
-    response = client.get(URL, {"postcode": "ZZ99 9ZZ"})
+@pytest.mark.parametrize("postcode, district", [("ZZ99 9ZZ", "ZZ99"), ("zz1", "ZZ1"), ("ZZ1 1ZZ", "ZZ1")])
+def test_a_district_we_do_not_know_is_an_error_not_a_search_of_everywhere(client, directory, postcode, district):
+    response = client.get(URL, {"postcode": postcode, "needs": [directory["respite"].needs.first().pk]})
     assert response.status_code == 200
-    assert "Carers Helpline" in names(response)
+    assert response.context["results"] is None
+    message = f"We do not recognise {district} — check the postcode"
+    assert response.context["form"].errors["postcode"] == [message]
+    body = response.content.decode()
+    assert "govuk-error-summary" in body and f'<a href="#id_postcode">{message}</a>' in body
+    assert f'value="{postcode}"' in body
 
 
 def test_inactive_services_and_suspended_members_are_not_listed(client, partnership, needs):

@@ -279,5 +279,5 @@ def test_reset_also_clears_referrals_made_in_the_demo(demo):
     # The referral made in the demo is gone; the demo's own prescriptions are seeded afresh.
     assert not Referral.objects.filter(pk=referral.pk).exists()
     assert not Carer.objects.filter(first_name="Ann", last_name="Example").exists()
-    assert Referral.objects.filter(status="sent").count() == 9
+    assert Referral.objects.filter(status="sent").count() == 10
     assert Service.objects.filter(pk=service.pk).exists()  # the same stable id, recreated

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from organisations.models import Membership, Service
@@ -139,3 +141,116 @@ def test_snapshot_of_the_directory_leaves_out_paused_inactive_and_non_members(pa
                                       district="GU1")
     assert circumstances.district_in_partnership_area and circumstances.latitude
     assert names(route(circumstances=circumstances, needs=wanted, directory=directory)) == ["Open"]
+
+
+# --- One service run in several districts -------------------------------------------------------------
+
+
+def branch(service_id: str, name: str, needs: set, **overrides) -> ServiceFacts:
+    """A listing of a service an organisation may run under the same name in several districts."""
+    return replace(service(service_id, needs, **overrides), name=name)
+
+
+def test_a_service_one_organisation_runs_in_several_districts_is_offered_once_where_nearest():
+    directory = [
+        branch("branch far", "Carers Breaks", {"breaks"}, organisation_id="charity", coordinates=(REDHILL,)),
+        branch("branch near", "Carers Breaks", {"breaks"}, organisation_id="charity", coordinates=(GUILDFORD,)),
+        branch("branch middle", "carers  BREAKS", {"breaks"}, organisation_id="charity", coordinates=(WOKING,)),
+        branch("other charity", "Carers Breaks", {"breaks"}, organisation_id="other", coordinates=(WOKING,)),
+    ]
+    result = route(circumstances=carer(), needs=[BREAKS], directory=directory)
+    assert [m.service.id for m in result.matches] == ["branch near", "other charity"]
+    assert [m.service.id for m in result.selected] == ["branch near"]
+
+
+def test_a_need_only_a_dropped_branch_meets_is_not_reported_unmet():
+    directory = [
+        # The nearer branch is kept and the further one dropped; the organisation does offer money
+        # advice to this carer, so it is not a gap in what the partnership offers.
+        branch("near", "Carers Centre", {"breaks"}, organisation_id="charity", coordinates=(GUILDFORD,)),
+        branch("far", "Carers Centre", {"money"}, organisation_id="charity", coordinates=(REDHILL,)),
+    ]
+    result = route(circumstances=carer(), needs=[BREAKS, MONEY], directory=directory)
+    assert [m.service.id for m in result.matches] == ["near"]
+    assert result.unmet_needs == []
+
+
+def test_another_branch_of_a_service_with_an_open_referral_is_not_offered_instead():
+    directory = [
+        branch("open branch", "Carers Breaks", {"breaks"}, organisation_id="charity", coordinates=(REDHILL,)),
+        branch("other branch", "Carers Breaks", {"breaks"}, organisation_id="charity", coordinates=(GUILDFORD,)),
+        service("another service", {"breaks"}, organisation_id="charity", coordinates=(WOKING,)),
+    ]
+    result = route(circumstances=carer(), needs=[BREAKS], directory=directory,
+                   open_service_ids=frozenset({"open branch"}))
+    assert [s.id for s in result.already_open] == ["open branch"]
+    assert names(result) == ["another service"]
+    assert result.unmet_needs == []
+
+
+# --- Nearby or by phone and online, and the page grouped by need ---------------------------------------
+
+
+def test_a_match_is_nearby_when_it_reaches_the_carer_in_person():
+    directory = [
+        service("area, no place", {"breaks"}, coordinates=()),
+        service("place, whole area", {"breaks"}, districts=frozenset(), serves_whole_area=True),
+        service("phone, area", {"breaks"}, by_phone=True, coordinates=()),
+        service("phone only", {"breaks"}, districts=frozenset(), by_phone=True, coordinates=()),
+        service("online only", {"breaks"}, districts=frozenset(), online=True, coordinates=()),
+        service("whole area only", {"breaks"}, districts=frozenset(), serves_whole_area=True, coordinates=()),
+    ]
+    result = route(circumstances=carer(), needs=[BREAKS], directory=directory)
+    nearby = {m.service.name: m.nearby for m in result.matches}
+    assert nearby == {"area, no place": True, "place, whole area": True, "phone, area": True,
+                      "phone only": False, "online only": False, "whole area only": False}
+
+
+def test_the_page_shows_each_service_once_under_the_first_need_it_meets_nearby_ones_first():
+    directory = [
+        service("both near", {"breaks", "emotional"}),
+        service("emotional near", {"emotional"}, coordinates=(WOKING,)),
+        service("emotional line", {"emotional"}, districts=frozenset(), by_phone=True, coordinates=()),
+        service("breaks online", {"breaks"}, districts=frozenset(), online=True, coordinates=()),
+        service("breaks far", {"breaks"}, coordinates=(REDHILL,)),
+        service("money and emotional", {"money", "emotional"}, coordinates=(WOKING,)),
+    ]
+    result = route(circumstances=carer(), needs=[BREAKS, EMOTIONAL, MONEY], directory=directory)
+    grouped = [(need.name, [m.service.name for m in nearby], [m.service.name for m in remote])
+               for need, nearby, remote in result.by_need()]
+    assert grouped == [
+        ("Breaks and respite", ["both near", "breaks far"], ["breaks online"]),
+        ("Emotional support", ["money and emotional", "emotional near"], ["emotional line"]),
+    ]
+    shown = [m.service.name for group in result.by_need() for m in group.matches]
+    assert sorted(shown) == sorted(names(result))  # every match, exactly once
+
+
+def test_the_page_follows_the_order_of_the_prescriptions_needs():
+    directory = [service("breaks", {"breaks"}), service("money", {"money"})]
+    result = route(circumstances=carer(), needs=[MONEY, BREAKS], directory=directory)
+    assert [group.need for group in result.by_need()] == [MONEY, BREAKS]
+
+
+@pytest.mark.django_db
+def test_snapshot_knows_each_services_organisation_so_its_branches_are_offered_once(
+        partnership, needs, django_assert_max_num_queries):
+    member = factories.MembershipFactory(partnership=partnership).organisation
+    other = factories.MembershipFactory(partnership=partnership).organisation
+    guildford = factories.LocationFactory(postal_code="GU1 3AA")
+    redhill = factories.LocationFactory(postal_code="RH1 1AA")
+    breaks = needs["breaks"]
+    factories.ServiceFactory(organisation=member, name="Carers Breaks", needs=[breaks], districts=["GU1"],
+                             locations=[redhill])
+    nearest = factories.ServiceFactory(organisation=member, name="Carers Breaks", needs=[breaks],
+                                       districts=["GU1"], locations=[guildford])
+    elsewhere = factories.ServiceFactory(organisation=other, name="Carers Breaks", needs=[breaks],
+                                         serves_whole_area=True)
+    wanted = needs_for([breaks])
+    circumstances = circumstances_for(partnership=partnership, age=40, young_carer=False, condition_group=None,
+                                      district="GU1")
+    with django_assert_max_num_queries(6):
+        directory = load_directory(partnership=partnership, needs=wanted, circumstances=circumstances)
+    assert {s.organisation_id for s in directory} == {member.pk, other.pk}
+    result = route(circumstances=circumstances, needs=wanted, directory=directory)
+    assert [(m.service.id, m.nearby) for m in result.matches] == [(nearest.pk, True), (elsewhere.pk, False)]
