@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from partnership.models import User
 from organisations.models import StaffRole
+from partnership.models import User
 from tests.factories import StaffRoleFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
