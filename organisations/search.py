@@ -125,6 +125,18 @@ def _squared_miles(lat0: float, lon0: float, lat_field: str, lon_field: str):
     return dy * dy + dx * dx
 
 
+def nearest_place_squared_miles(lat0: float, lon0: float) -> Subquery:
+    """For each service, the squared distance in miles from (lat0, lon0) to its nearest place (None for a
+    service without one): annotate it as `distance_sq` to show and order by distance."""
+    nearest = (
+        ServiceAtLocation.objects.filter(service=OuterRef("pk"), location__latitude__isnull=False)
+        .annotate(d2=_squared_miles(lat0, lon0, "location__latitude", "location__longitude"))
+        .order_by("d2")
+        .values("d2")[:1]
+    )
+    return Subquery(nearest, output_field=FloatField())
+
+
 def _text_filter(queryset: QuerySet, text: str) -> tuple[QuerySet, bool]:
     """Filter by free text; return the queryset and whether it carries a `rank` to order by."""
     if connection.vendor == "postgresql":
@@ -220,13 +232,7 @@ def _by_place(services: QuerySet, query: DirectoryQuery, *, in_area: bool, ranke
         nearby = in_district
     else:
         lat0, lon0 = query.district.latitude, query.district.longitude
-        nearest = (
-            ServiceAtLocation.objects.filter(service=OuterRef("pk"), location__latitude__isnull=False)
-            .annotate(d2=_squared_miles(lat0, lon0, "location__latitude", "location__longitude"))
-            .order_by("d2")
-            .values("d2")[:1]
-        )
-        services = services.annotate(distance_sq=Subquery(nearest, output_field=FloatField()))
+        services = services.annotate(distance_sq=nearest_place_squared_miles(lat0, lon0))
         if query.within_miles:
             # Within the distance, or serving the district with no place to measure from. A service
             # with a place further away is listed only if it reaches the carer remotely.

@@ -7,7 +7,7 @@ Which *records* a person may see stays with the querysets (`Referral.objects.vis
 
 from __future__ import annotations
 
-from django.db.models import F
+from django.db.models import F, Q
 
 from organisations.models import Membership, StaffRole
 
@@ -29,13 +29,8 @@ def is_coordinator(user) -> bool:
 def follows_referrals(user) -> bool:
     """A frontline worker, or a colleague at an organisation whose team shares its referrals."""
     return _active_roles(user).filter(
-        role=StaffRole.Role.REFERRER
-    ).exists() or _active_roles(user).filter(membership__organisation__team_visibility=True).exists()
-
-
-def is_staff_member(user) -> bool:
-    """Anyone who works in the partnership: a member organisation's staff or a partnership manager."""
-    return _active_roles(user).exists() or (user.is_authenticated and user.managed_partnerships.exists())
+        Q(role=StaffRole.Role.REFERRER) | Q(membership__organisation__team_visibility=True)
+    ).exists()
 
 
 def decides_duplicates(user) -> bool:

@@ -440,10 +440,13 @@ def item_reroute(*, item: ReferralItem, actor, service_id) -> ReferralItem:
         return new_item
 
 
-def carer_record_reviewed(*, carer: Carer, user) -> None:
-    """Audit a read of a carer's record on the possible-duplicates review."""
-    CarerRecordAccess.objects.create(carer=carer, user=user, action=CarerRecordAccess.Action.VIEW,
-                                     what="possible duplicate review")
+def carer_records_reviewed(*, carers: list[Carer], user) -> None:
+    """Audit the reads of the carers' records shown side by side on the possible-duplicates review."""
+    CarerRecordAccess.objects.bulk_create([
+        CarerRecordAccess(carer=carer, user=user, action=CarerRecordAccess.Action.VIEW,
+                          what="possible duplicate review")
+        for carer in carers
+    ])
 
 
 def carer_record_viewed(*, referral: Referral, user, what: str) -> None:

@@ -176,12 +176,18 @@ def _ready_draft(request: HttpRequest, pk: uuid.UUID) -> Referral | None:
     return draft if draft.draft_data.get("date_of_birth") else None
 
 
-def _already_sent(request: HttpRequest, pk: uuid.UUID) -> HttpResponse | None:
+def _sent_prescription(request: HttpRequest, pk: uuid.UUID) -> Referral | None:
+    return Referral.objects.visible_to(request.user).filter(pk=pk, status=Referral.Status.SENT).first()
+
+
+def _already_sent_page(request: HttpRequest, referral: Referral) -> HttpResponse:
     """The back button, on any step, after sending: say so and link to it, rather than a 404."""
-    sent = Referral.objects.visible_to(request.user).filter(pk=pk, status=Referral.Status.SENT).first()
-    if sent is None:
-        return None
-    return render(request, "referrals/already_sent.html", {"referral": sent})
+    return render(request, "referrals/already_sent.html", {"referral": referral})
+
+
+def _already_sent(request: HttpRequest, pk: uuid.UUID) -> HttpResponse | None:
+    sent = _sent_prescription(request, pk)
+    return _already_sent_page(request, sent) if sent is not None else None
 
 
 @login_required
@@ -215,11 +221,10 @@ def draft_services(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def draft_check(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
-    already = Referral.objects.visible_to(request.user).filter(pk=pk, status=Referral.Status.SENT).first()
-    if already is not None and request.method == "POST":  # a second click on Send
-        return redirect("referrals:sent", reference=already.reference)
-    if (sent := _already_sent(request, pk)) is not None:
-        return sent
+    if (already := _sent_prescription(request, pk)) is not None:
+        if request.method == "POST":  # a second click on Send
+            return redirect("referrals:sent", reference=already.reference)
+        return _already_sent_page(request, already)
     draft = _ready_draft(request, pk)
     if draft is None or not draft.draft_data.get("services"):
         return redirect("referrals:draft_services", pk=pk) if draft else redirect("referrals:draft_edit", pk=pk)
@@ -650,8 +655,7 @@ def possible_duplicate(request: HttpRequest, pk: int) -> HttpResponse:
 def _duplicate_page(request: HttpRequest, flag: PossibleDuplicate, *, status: int = 200,
                     error: str = "") -> HttpResponse:
     records = [flag.existing, flag.carer]
-    for carer in records:
-        services.carer_record_reviewed(carer=carer, user=request.user)
+    services.carer_records_reviewed(carers=records, user=request.user)
     opened = dict(ReferralItem.objects.open().filter(carer__in=records).values_list("carer")
                   .annotate(n=Count("pk")).order_by())
     sent = dict(Referral.objects.filter(carer__in=records, status=Referral.Status.SENT).values_list("carer")

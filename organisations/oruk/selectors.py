@@ -9,14 +9,14 @@ from __future__ import annotations
 import math
 import uuid
 
-from django.db.models import Count, F, FloatField, OuterRef, Prefetch, Q, QuerySet, Subquery, Window
+from django.db.models import Count, F, Prefetch, Q, QuerySet, Window
 
 from partnership.models import MILES_PER_DEGREE_LATITUDE, Partnership, PostcodeDistrict
 
 from ..models import Membership, Organisation, Service, ServiceAtLocation, Taxonomy, TaxonomyTerm
 
 # The directory's own search and distance, so the feed finds what the directory finds.
-from ..search import _near_service_ids, _squared_miles, _text_filter
+from ..search import _near_service_ids, _squared_miles, _text_filter, nearest_place_squared_miles
 from .params import BadParameter, Paging, ServiceFilters
 
 # Out of the range of any age column, yet small enough for any database to compare with.
@@ -136,13 +136,7 @@ def find_services(partnership: Partnership | None, filters: ServiceFilters) -> Q
         centre = _centre(filters)
         if centre is not None:
             lat0, lon0 = centre.latitude, centre.longitude
-            nearest = (
-                ServiceAtLocation.objects.filter(service=OuterRef("pk"), location__latitude__isnull=False)
-                .annotate(d2=_squared_miles(lat0, lon0, "location__latitude", "location__longitude"))
-                .order_by("d2")
-                .values("d2")[:1]
-            )
-            services = services.annotate(distance_sq=Subquery(nearest, output_field=FloatField()))
+            services = services.annotate(distance_sq=nearest_place_squared_miles(lat0, lon0))
             if filters.proximity_miles is not None:
                 services = services.filter(pk__in=_near_service_ids(lat0, lon0, filters.proximity_miles))
             order.append(F("distance_sq").asc(nulls_last=True))

@@ -136,3 +136,51 @@ def test_a_carer_signed_in_sees_what_was_sent_and_whom_to_contact_not_the_staff_
     expect(page.get_by_role("heading", level=1)).to_have_text(re.compile("Page not found"))
     page.get_by_role("navigation", name="Account").get_by_role("link", name="Your account").click()
     expect(page.get_by_role("heading", name="How we contact you")).to_be_visible()
+
+
+def test_the_coordinator_searches_for_a_service_to_suggest_and_the_gp_sees_it_offered_first(
+        page: Page, services, can_sign_in, personas, needs, client):
+    from tests.referrals.conftest import prescription_data
+
+    factories.ServiceFactory(organisation=personas.other_charity, name="Woking Sitting Service",
+                             needs=[needs["breaks-sitting"]], serves_whole_area=True)
+    factories.ServiceFactory(organisation=personas.other_charity, name="Lantern Café for Carers",
+                             needs=[needs["peer-support"]], serves_whole_area=True)
+    client.force_login(personas.referrer)
+    response = client.post(reverse("referrals:new"), prescription_data(needs))
+    draft = Referral.objects.get(pk=response["Location"].split("/")[3])
+    client.post(reverse("referrals:draft_services", args=[draft.pk]), {"services": [str(services.breaks.pk)]})
+    client.post(reverse("referrals:draft_check", args=[draft.pk]))
+    client.logout()
+
+    sign_in(page, personas.coordinator)
+    menu(page, "Referral inbox")
+    page.get_by_role("link", name="Margaret Okafor").click()
+    page.get_by_text("Decline this referral").click()
+    suggestions = page.get_by_role("group", name="Suggest another service (optional)")
+    expect(suggestions.get_by_role("radio", name=re.compile("Woking Sitting Service"))).to_be_visible()
+    page.get_by_label("Search for a service to suggest instead").fill("lantern")
+    page.get_by_role("button", name="Search", exact=True).click()
+    page.get_by_role("group", name="Why are you declining this referral?").get_by_label(
+        "Another service would suit the carer better").check()
+    page.get_by_role("group", name="Suggest another service (optional)").get_by_role(
+        "radio", name=re.compile("Lantern Café for Carers")).check()
+    page.get_by_role("button", name="Decline referral").click()
+    expect(page.get_by_text("You have declined the referral")).to_be_visible()
+    assert draft.items.get().suggested_service.name == "Lantern Café for Carers"
+
+
+def test_drafts_are_listed_by_carer_and_date_and_deleted_after_asking(page: Page, services, can_sign_in, personas):
+    sign_in(page, personas.referrer)
+    menu(page, "Write a prescription")
+    page.get_by_label("First name").fill("Dorothy")
+    page.get_by_label("Last name").fill("Hale")
+    page.get_by_role("button", name="Save as draft").click()
+    expect(page.get_by_text("Your draft has been saved")).to_be_visible()
+    expect(page.get_by_role("link", name=re.compile("^Dorothy Hale"))).to_be_visible()
+    expect(page.get_by_text(re.compile(r"^Saved \d{1,2} \w+ \d{4} at"))).to_be_visible()
+    page.get_by_role("link", name="Delete the draft for Dorothy Hale").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Delete the draft for Dorothy Hale?")
+    page.get_by_role("button", name="Delete draft").click()
+    expect(page.get_by_text("The draft has been deleted.")).to_be_visible()
+    assert not Referral.objects.filter(status=Referral.Status.DRAFT).exists()
