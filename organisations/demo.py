@@ -110,12 +110,12 @@ def demo_reset() -> None:
 
 
 def _referrals_delete(partnership: Partnership) -> None:
-    """Referrals made in the demo protect the carers, services and organisations they name: remove them first.
+    """Prescriptions made in the demo protect the carers, services and organisations they name: remove them first.
 
     Looked up by name, not imported, so the directory still does not depend on the referrals app.
     """
     if apps.is_installed("referrals"):
-        apps.get_model("referrals", "Referral").objects.filter(partnership=partnership).delete()
+        apps.get_model("referrals", "Prescription").objects.filter(partnership=partnership).delete()
         apps.get_model("referrals", "Carer").objects.filter(partnership=partnership).delete()
 
 

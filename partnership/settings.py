@@ -302,7 +302,7 @@ PARTNERSHIP_SLUG = _read("PARTNERSHIP_SLUG", env.str, "")
 NAVIGATION_PROVIDERS = ["organisations.navigation.items", "referrals.navigation.items"]
 
 # Demo data beyond the directory, added by `manage.py seed_demo` (each takes partnership=...).
-DEMO_SEEDERS = ["referrals.demo.seed_referrals"]
+DEMO_SEEDERS = ["referrals.demo.seed_prescriptions"]
 
 # Directory search.
 DIRECTORY_PAGE_SIZE = _int("DIRECTORY_PAGE_SIZE", 20, minimum=1)

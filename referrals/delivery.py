@@ -22,7 +22,7 @@ from django.utils import timezone
 from partnership import phones
 
 from . import notify
-from .models import Notification, Referral, ReferralItem
+from .models import Notification, Prescription, Referral
 
 
 class TransientError(Exception):
@@ -120,11 +120,11 @@ def message_context(notification: Notification) -> dict:
     message names no service (a shared phone must not reveal what support they get) and, until carers
     have pages of their own, tells them whom to contact rather than to sign in."""
     data = notification.context
-    item = None
-    if "item" in data:
-        item = ReferralItem.objects.select_related("referral__referring_organisation", "service").filter(
-            pk=data["item"]).first()
-    prescription = item.referral if item else _prescription_of(notification)
+    referral = None
+    if "referral" in data:
+        referral = Referral.objects.select_related("prescription__referring_organisation", "service").filter(
+            pk=data["referral"]).first()
+    prescription = referral.prescription if referral else _prescription_of(notification)
     reference = prescription.reference if prescription else ""
     if notification.recipient_user is not None:
         first_name = notification.recipient_user.first_name
@@ -145,18 +145,19 @@ def message_context(notification: Notification) -> dict:
             "contact_phone": phones.display(organisation.phone) if organisation and organisation.phone else "",
             "target_days": "",
         }
-    if notification.template in ("item_routed", "item_reminder") and item is not None:
-        path = reverse("referrals:item", args=[item.pk])
+    if notification.template in ("item_routed", "item_reminder") and referral is not None:
+        path = reverse("referrals:referral", args=[referral.pk])
     elif notification.template == "daily_digest":
         path = reverse("referrals:notifications")
-    elif item is not None and notification.recipient_user is not None and notification.template != "item_escalation":
-        path = reverse("referrals:detail", args=[item.referral.reference])
+    elif (referral is not None and notification.recipient_user is not None
+          and notification.template != "item_escalation"):
+        path = reverse("referrals:prescription", args=[referral.prescription.reference])
     else:
         path = reverse("account_login")
     context = {
         "first_name": first_name,
         "reference": reference,
-        "service_name": item.service.name if item else "",
+        "service_name": referral.service.name if referral else "",
         "link": f"{settings.SITE_URL}{path}",
         "target_days": data.get("target_days", ""),
     }
@@ -167,23 +168,23 @@ def message_context(notification: Notification) -> dict:
 
 # What a carer is told of a change to one of their referrals, without naming the service.
 CARER_NEWS = {
-    ReferralItem.Status.ACCEPTED: "A service has accepted your referral and will contact you.",
-    ReferralItem.Status.IN_CONTACT: "A service has recorded that it is in contact with you.",
-    ReferralItem.Status.CLOSED: "A service has closed your referral.",
-    ReferralItem.Status.DECLINED: "A service cannot take your referral. We will look for another one for you.",
-    ReferralItem.Status.WITHDRAWN: "One of your referrals has been cancelled.",
+    Referral.Status.ACCEPTED: "A service has accepted your referral and will contact you.",
+    Referral.Status.IN_CONTACT: "A service has recorded that it is in contact with you.",
+    Referral.Status.CLOSED: "A service has closed your referral.",
+    Referral.Status.DECLINED: "A service cannot take your referral. We will look for another one for you.",
+    Referral.Status.WITHDRAWN: "One of your referrals has been cancelled.",
 }
 
 
-def _prescription_of(notification: Notification) -> Referral | None:
+def _prescription_of(notification: Notification) -> Prescription | None:
     """The prescription a carer's message is about: its details are where the message goes."""
     data = notification.context
+    if "prescription" in data:
+        return Prescription.objects.select_related("referring_organisation").filter(pk=data["prescription"]).first()
     if "referral" in data:
-        return Referral.objects.select_related("referring_organisation").filter(pk=data["referral"]).first()
-    if "item" in data:
-        item = ReferralItem.objects.select_related("referral__referring_organisation").filter(
-            pk=data["item"]).first()
-        return item.referral if item else None
+        referral = Referral.objects.select_related("prescription__referring_organisation").filter(
+            pk=data["referral"]).first()
+        return referral.prescription if referral else None
     return None
 
 

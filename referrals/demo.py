@@ -16,7 +16,7 @@ from organisations.models import Organisation, Service, StaffRole, TaxonomyTerm
 from partnership.models import Partnership, User
 
 from . import services
-from .models import Carer, Notification, Referral, ReferralEvent, ReferralItem
+from .models import Carer, Notification, Prescription, Referral, ReferralEvent
 
 GP_EMAIL = "gp@demo.partnershiphub.example"
 COORDINATOR_EMAIL = "coordinator@demo.partnershiphub.example"
@@ -61,11 +61,11 @@ SCENARIOS = [
 ]
 
 
-def seed_referrals(*, partnership: Partnership) -> int:
+def seed_prescriptions(*, partnership: Partnership) -> int:
     """Create the demo prescriptions once; returns how many were made (0 if they exist already)."""
     gp = User.objects.get(email=GP_EMAIL)
     coordinator = User.objects.get(email=COORDINATOR_EMAIL)
-    if Referral.objects.filter(partnership=partnership, referrer=gp).exists():
+    if Prescription.objects.filter(partnership=partnership, referrer=gp).exists():
         return 0
     gp_org = Organisation.objects.get(memberships__partnership=partnership, memberships__staff_roles__user=gp,
                                       memberships__staff_roles__role=StaffRole.Role.REFERRER)
@@ -97,7 +97,7 @@ def _a_message_that_failed(partnership: Partnership) -> None:
 
 
 def _play(scenario: Scenario, *, index: int, partnership, gp, gp_org, coordinator, service, need) -> None:
-    draft = Referral.objects.create(
+    draft = Prescription.objects.create(
         partnership=partnership, referrer=gp, referring_organisation=gp_org,
         draft_data={
             "first_name": scenario.first_name, "last_name": scenario.last_name,
@@ -109,30 +109,31 @@ def _play(scenario: Scenario, *, index: int, partnership, gp, gp_org, coordinato
             "consent_method": "verbal", "note": "Demo prescription: an invented carer.",
         },
     )
-    referral = services.referral_send(draft=draft, actor=gp, service_ids=[service.pk])
-    item = referral.items.get()
+    prescription = services.prescription_send(draft=draft, actor=gp, service_ids=[service.pk])
+    referral = prescription.referrals.get()
     for step in scenario.steps:
         action, _, detail = step.partition(":")
-        item.refresh_from_db()
+        referral.refresh_from_db()
         if action == "accept":
-            services.item_accept(item=item, actor=coordinator)
+            services.referral_accept(referral=referral, actor=coordinator)
         elif action == "attempt":
-            services.item_record_contact_attempt(item=item, actor=coordinator, note="No answer; left a message")
+            services.referral_record_contact_attempt(referral=referral, actor=coordinator,
+                                                     note="No answer; left a message")
         elif action == "in-contact":
-            services.item_mark_in_contact(item=item, actor=coordinator)
+            services.referral_mark_in_contact(referral=referral, actor=coordinator)
         elif action == "close":
-            services.item_close(item=item, actor=coordinator, outcome=detail)
+            services.referral_close(referral=referral, actor=coordinator, outcome=detail)
         elif action == "decline":
-            services.item_decline(item=item, actor=coordinator, reason=detail)
+            services.referral_decline(referral=referral, actor=coordinator, reason=detail)
         elif action == "cancel":
-            services.item_withdraw(item=item, actor=gp, reason="The carer has found support through work")
+            services.referral_withdraw(referral=referral, actor=gp, reason="The carer has found support through work")
     if scenario.days_ago:
         shift = timedelta(days=scenario.days_ago)
-        Referral.objects.filter(pk=referral.pk).update(created_at=F("created_at") - shift,
+        Prescription.objects.filter(pk=prescription.pk).update(created_at=F("created_at") - shift,
                                                        sent_at=F("sent_at") - shift)
-        ReferralItem.objects.filter(referral=referral).update(created_at=F("created_at") - shift,
+        Referral.objects.filter(prescription=prescription).update(created_at=F("created_at") - shift,
                                                               status_changed_at=F("status_changed_at") - shift)
-        ReferralEvent.objects.filter(referral=referral).update(created_at=F("created_at") - shift)
+        ReferralEvent.objects.filter(prescription=prescription).update(created_at=F("created_at") - shift)
         Notification.objects.filter(
-            Q(context__referral=str(referral.pk)) | Q(context__item__in=[str(item.pk)])
+            Q(context__prescription=str(prescription.pk)) | Q(context__referral__in=[str(referral.pk)])
         ).update(created_at=F("created_at") - shift, sent_at=F("sent_at") - shift)

@@ -21,8 +21,8 @@ from .models import (
     NAME_MAX,
     NOTE_MAX,
     Carer,
+    Prescription,
     Referral,
-    ReferralItem,
 )
 
 YES_NO = [("yes", "Yes"), ("no", "No")]
@@ -96,7 +96,7 @@ class PrescriptionForm(forms.Form):
         error_messages={"max_length": "Accessibility needs must be 500 characters or fewer"},
     )
 
-    relationship = forms.ChoiceField(label="Who do they care for?", choices=Referral.Relationship.choices,
+    relationship = forms.ChoiceField(label="Who do they care for?", choices=Prescription.Relationship.choices,
                                      widget=forms.RadioSelect,
                                      error_messages={"required": "Select who the carer looks after"})
     condition_group = forms.ModelChoiceField(
@@ -111,8 +111,8 @@ class PrescriptionForm(forms.Form):
         widget=forms.CheckboxSelectMultiple, help_text="Select all that apply",
         error_messages={"required": "Select at least one kind of support the carer needs"},
     )
-    urgency = forms.ChoiceField(label="How urgent is it?", choices=Referral.Urgency.choices,
-                                widget=forms.RadioSelect, initial=Referral.Urgency.ROUTINE)
+    urgency = forms.ChoiceField(label="How urgent is it?", choices=Prescription.Urgency.choices,
+                                widget=forms.RadioSelect, initial=Prescription.Urgency.ROUTINE)
     note = forms.CharField(
         label="Note for the services", required=False, max_length=NOTE_MAX, widget=forms.Textarea(attrs={"rows": 4}),
         help_text="Anything that will help them support the carer. Do not include details the carer has not "
@@ -123,7 +123,7 @@ class PrescriptionForm(forms.Form):
     consent_given = forms.BooleanField(
         label="The carer agrees to share these details with the services I choose", required=False,
     )
-    consent_method = forms.ChoiceField(label="How did they agree?", choices=Referral.ConsentMethod.choices,
+    consent_method = forms.ChoiceField(label="How did they agree?", choices=Prescription.ConsentMethod.choices,
                                        widget=forms.RadioSelect, required=False)
     consent_date = GovDateField(what="the date the carer agreed", label="When did they agree?", required=False,
                                 help_text="For example, 27 3 2026")
@@ -274,7 +274,7 @@ class ServiceChoiceForm(forms.Form):
 
 class DeclineForm(forms.Form):
     reason = forms.ChoiceField(label="Why are you declining this referral?", widget=forms.RadioSelect,
-                               choices=ReferralItem.DeclineReason.choices,
+                               choices=Referral.DeclineReason.choices,
                                error_messages={"required": "Select why you are declining the referral"})
     note = forms.CharField(label="More detail", required=False, max_length=ACTION_NOTE_MAX,
                            widget=forms.Textarea(attrs={"rows": 3}),
@@ -315,14 +315,14 @@ class DeclineForm(forms.Form):
 
     def clean(self) -> dict:
         cleaned = super().clean()
-        if cleaned.get("reason") == ReferralItem.DeclineReason.OTHER and not cleaned.get("note", "").strip():
+        if cleaned.get("reason") == Referral.DeclineReason.OTHER and not cleaned.get("note", "").strip():
             self.add_error("note", "Say why you are declining the referral")
         return cleaned
 
 
 class CloseForm(forms.Form):
     outcome = forms.ChoiceField(label="What was the outcome?", widget=forms.RadioSelect,
-                                choices=ReferralItem.Outcome.choices,
+                                choices=Referral.Outcome.choices,
                                 error_messages={"required": "Select the outcome"})
     note = forms.CharField(label="Note", required=False, max_length=ACTION_NOTE_MAX,
                            widget=forms.Textarea(attrs={"rows": 3}), help_text="Optional. The referrer will see this.",

@@ -24,7 +24,7 @@ from django.db.models import Q
 from partnership import phones
 from partnership.models import normalise_postcode
 
-from .models import Carer, Referral
+from .models import Carer, Prescription
 
 
 def name_key(value: str) -> str:
@@ -129,13 +129,13 @@ def candidates(*, partnership, given: Identity) -> list[tuple[Carer, Identity]]:
         alike |= Q(email=email)  # stored lower-cased, so the index serves it
         contacts |= Q(carer_email=email)
     if contacts:
-        given_on = Referral.objects.filter(contacts, partnership=partnership, carer__isnull=False)
+        given_on = Prescription.objects.filter(contacts, partnership=partnership, carer__isnull=False)
         alike |= Q(pk__in=given_on.values("carer_id"))
     if not alike:
         return []
     records = list(Carer.objects.matchable().filter(alike, partnership=partnership).order_by("created_at"))
     given_to = {}
-    for carer_id, phone, email in Referral.objects.filter(carer__in=records).values_list(
+    for carer_id, phone, email in Prescription.objects.filter(carer__in=records).values_list(
             "carer_id", "carer_phone", "carer_email"):
         phones, emails = given_to.setdefault(carer_id, (set(), set()))
         phones.add(phone)

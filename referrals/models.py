@@ -1,7 +1,7 @@
-"""Carers, carer's prescriptions (referrals), the items routed to each service, and their timeline.
+"""Carers, carer's prescriptions, the referral each sends to a service, and their timeline.
 
-A Referral is the prescription a frontline worker writes; each chosen service gets a ReferralItem that
-the service works through its lifecycle. Everything that happens is a ReferralEvent on the timeline.
+A Prescription is what a frontline worker writes; each chosen service gets a Referral that the service
+works through its lifecycle. Everything that happens is a ReferralEvent on the prescription's timeline.
 """
 
 from __future__ import annotations
@@ -57,7 +57,7 @@ class CarerQuerySet(models.QuerySet):
 class Carer(models.Model):
     """A person who looks after somebody, as known to one partnership.
 
-    Each prescription keeps its own copy of the details its referrer gave (Referral.carer_*): that copy
+    Each prescription keeps its own copy of the details its referrer gave (Prescription.carer_*): that copy
     is what services see and where messages about it go. This record only ties a person's prescriptions
     together, and is never written to from a prescription.
     """
@@ -119,14 +119,14 @@ class Carer(models.Model):
         return self.age() < YOUNG_CARER_AGE
 
 
-class ReferralQuerySet(models.QuerySet):
-    def visible_to(self, user) -> ReferralQuerySet:
+class PrescriptionQuerySet(models.QuerySet):
+    def visible_to(self, user) -> PrescriptionQuerySet:
         """The one rule for who may see a whole prescription; anything else is a 404.
 
         The referrer; colleagues at the referring organisation where it has turned team visibility on;
         and the partnership's managers. A draft is its writer's alone. The carer it is about sees their own
         through about_carer(), not these staff pages.
-        Receiving services see their own item, through ReferralItem.objects.for_inbox().
+        Receiving services see their own referral, through Referral.objects.for_inbox().
         """
         if not user.is_authenticated:
             return self.none()
@@ -139,20 +139,20 @@ class ReferralQuerySet(models.QuerySet):
         )
         managing = user.managed_partnerships.filter(partnership=OuterRef("partnership"))
         visible = Q(referrer=user) | Exists(team) | Exists(managing)
-        return self.filter(visible).exclude(Q(status=Referral.Status.DRAFT) & ~Q(referrer=user))
+        return self.filter(visible).exclude(Q(status=Prescription.Status.DRAFT) & ~Q(referrer=user))
 
-    def about_carer(self, user) -> ReferralQuerySet:
+    def about_carer(self, user) -> PrescriptionQuerySet:
         """The sent prescriptions about the carer who is signed in: what they may see of their own (not the
         staff pages, which carry staff notes)."""
         if not user.is_authenticated:
             return self.none()
-        return self.filter(status=Referral.Status.SENT, carer__user=user)
+        return self.filter(status=Prescription.Status.SENT, carer__user=user)
 
-    def drafts_of(self, user) -> ReferralQuerySet:
-        return self.filter(status=Referral.Status.DRAFT, referrer=user) if user.is_authenticated else self.none()
+    def drafts_of(self, user) -> PrescriptionQuerySet:
+        return self.filter(status=Prescription.Status.DRAFT, referrer=user) if user.is_authenticated else self.none()
 
 
-class Referral(models.Model):
+class Prescription(models.Model):
     """A carer's prescription: who the carer is, whom they care for, what they need, and consent."""
 
     class Status(models.TextChoices):
@@ -189,9 +189,9 @@ class Referral(models.Model):
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     reference = models.CharField(max_length=9, unique=True, null=True, blank=True)
-    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="referrals")
+    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="prescriptions")
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
-    carer = models.ForeignKey(Carer, on_delete=models.PROTECT, null=True, blank=True, related_name="referrals")
+    carer = models.ForeignKey(Carer, on_delete=models.PROTECT, null=True, blank=True, related_name="prescriptions")
     carer_link = models.CharField(max_length=10, choices=CarerLink.choices, blank=True)
 
     # The carer as the referrer gave them on this prescription. Services see these, and messages about
@@ -208,10 +208,10 @@ class Referral(models.Model):
     carer_accessibility_needs = models.CharField(max_length=ACCESSIBILITY_MAX, blank=True)
 
     referrer = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="referrals_made"
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="prescriptions_written"
     )
     referring_organisation = models.ForeignKey(
-        Organisation, on_delete=models.PROTECT, related_name="referrals_made"
+        Organisation, on_delete=models.PROTECT, related_name="prescriptions_made"
     )
 
     # The person cared for
@@ -222,7 +222,7 @@ class Referral(models.Model):
     lives_together = models.BooleanField(null=True)
     young_carer = models.BooleanField(default=False)
 
-    needs = models.ManyToManyField(TaxonomyTerm, related_name="referrals", blank=True)
+    needs = models.ManyToManyField(TaxonomyTerm, related_name="prescriptions", blank=True)
     urgency = models.CharField(max_length=10, choices=Urgency.choices, default=Urgency.ROUTINE)
     note = models.CharField(max_length=NOTE_MAX, blank=True)
 
@@ -240,24 +240,24 @@ class Referral(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
     sent_at = models.DateTimeField(null=True, blank=True)
 
-    objects = ReferralQuerySet.as_manager()
+    objects = PrescriptionQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at"]
         indexes = [
-            models.Index(fields=["referrer", "status", "-created_at"], name="referral_by_referrer"),
+            models.Index(fields=["referrer", "status", "-created_at"], name="prescription_by_referrer"),
             # Recognising a carer by a mobile or email given on one of their earlier prescriptions.
-            models.Index(fields=["partnership", "carer_email"], name="referral_carer_email"),
-            models.Index(fields=["partnership", "carer_phone"], name="referral_carer_phone"),
-            models.Index(fields=["referring_organisation", "status", "-created_at"], name="referral_by_org"),
-            models.Index(fields=["status", "updated_at"], name="referral_drafts"),
+            models.Index(fields=["partnership", "carer_email"], name="prescription_carer_email"),
+            models.Index(fields=["partnership", "carer_phone"], name="prescription_carer_phone"),
+            models.Index(fields=["referring_organisation", "status", "-created_at"], name="prescription_by_org"),
+            models.Index(fields=["status", "updated_at"], name="prescription_drafts"),
         ]
 
     def __str__(self) -> str:
         return self.reference or "Draft prescription"
 
     def get_absolute_url(self) -> str:
-        return reverse("referrals:detail", kwargs={"reference": self.reference})
+        return reverse("referrals:prescription", kwargs={"reference": self.reference})
 
     @property
     def draft_carer_name(self) -> str:
@@ -279,41 +279,41 @@ class Referral(models.Model):
 OPEN_STATUSES = ("sent", "accepted", "in_contact")
 
 
-class ReferralItemQuerySet(models.QuerySet):
-    def for_inbox(self, user, organisation: Organisation | None = None) -> ReferralItemQuerySet:
-        """Items routed to services of the organisations where `user` is a coordinator."""
+class ReferralQuerySet(models.QuerySet):
+    def for_inbox(self, user, organisation: Organisation | None = None) -> ReferralQuerySet:
+        """Referrals sent to services of the organisations where `user` is a coordinator."""
         if not user.is_authenticated:
             return self.none()
         coordinating = StaffRole.objects.filter(
             user=user, role=StaffRole.Role.COORDINATOR, membership__status=Membership.Status.ACTIVE
         )
-        items = self.filter(
+        referrals = self.filter(
             Exists(coordinating.filter(membership__organisation=OuterRef("service__organisation"),
-                                       membership__partnership=OuterRef("referral__partnership")))
+                                       membership__partnership=OuterRef("prescription__partnership")))
         )
         if organisation is not None:
-            items = items.filter(service__organisation=organisation)
-        return items
+            referrals = referrals.filter(service__organisation=organisation)
+        return referrals
 
-    def open(self) -> ReferralItemQuerySet:
+    def open(self) -> ReferralQuerySet:
         return self.filter(status__in=OPEN_STATUSES)
 
-    def most_urgent_first(self, *, overdue_before: date) -> ReferralItemQuerySet:
+    def most_urgent_first(self, *, overdue_before: date) -> ReferralQuerySet:
         """The inbox's order, in the database so it holds across pages: referrals awaiting a reply before
         those in progress, then the finished; within each, overdue first, then urgent, soon, routine,
         then oldest. `overdue` is annotated for the page (sent, and received before `overdue_before`)."""
-        status = ReferralItem.Status
-        urgency = Referral.Urgency
+        status = Referral.Status
+        urgency = Prescription.Urgency
         return self.annotate(
             stage=Case(When(status=status.SENT, then=0), When(status__in=OPEN_STATUSES, then=1), default=2),
             overdue=Case(When(status=status.SENT, created_at__date__lt=overdue_before, then=True), default=False,
                          output_field=models.BooleanField()),
-            urgency_rank=Case(When(referral__urgency=urgency.URGENT, then=0),
-                              When(referral__urgency=urgency.SOON, then=1), default=2),
+            urgency_rank=Case(When(prescription__urgency=urgency.URGENT, then=0),
+                              When(prescription__urgency=urgency.SOON, then=1), default=2),
         ).order_by("stage", "-overdue", "urgency_rank", "created_at", "pk")
 
 
-class ReferralItem(models.Model):
+class Referral(models.Model):
     """One service's part of a prescription, worked through to an outcome."""
 
     class Status(models.TextChoices):
@@ -338,11 +338,11 @@ class ReferralItem(models.Model):
         OTHER = "other", "Another reason"
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="items")
-    service = models.ForeignKey(Service, on_delete=models.PROTECT, related_name="referral_items")
-    # Denormalised from the referral so the database itself refuses a second open item for the same
+    prescription = models.ForeignKey(Prescription, on_delete=models.CASCADE, related_name="referrals")
+    service = models.ForeignKey(Service, on_delete=models.PROTECT, related_name="referrals")
+    # Denormalised from the prescription so the database itself refuses a second open referral for the same
     # carer and service.
-    carer = models.ForeignKey(Carer, on_delete=models.PROTECT, related_name="referral_items")
+    carer = models.ForeignKey(Carer, on_delete=models.PROTECT, related_name="referrals")
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.SENT)
     outcome = models.CharField(max_length=20, choices=Outcome.choices, blank=True)
     decline_reason = models.CharField(max_length=20, choices=DeclineReason.choices, blank=True)
@@ -359,7 +359,7 @@ class ReferralItem(models.Model):
     acknowledged_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
 
-    objects = ReferralItemQuerySet.as_manager()
+    objects = ReferralQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at"]
@@ -367,19 +367,19 @@ class ReferralItem(models.Model):
             models.UniqueConstraint(
                 fields=["carer", "service"],
                 condition=Q(status__in=OPEN_STATUSES),
-                name="one_open_item_per_carer_service",
+                name="one_open_referral_per_carer_service",
             ),
         ]
         indexes = [
-            models.Index(fields=["service", "status", "-created_at"], name="item_inbox"),
-            models.Index(fields=["status", "created_at"], name="item_status_age"),
+            models.Index(fields=["service", "status", "-created_at"], name="referral_inbox"),
+            models.Index(fields=["status", "created_at"], name="referral_status_age"),
         ]
 
     def __str__(self) -> str:
-        return f"{self.referral} → {self.service}"
+        return f"{self.prescription} → {self.service}"
 
     def get_absolute_url(self) -> str:
-        return reverse("referrals:item", kwargs={"pk": self.pk})
+        return reverse("referrals:referral", kwargs={"pk": self.pk})
 
     @property
     def is_open(self) -> bool:
@@ -409,8 +409,8 @@ class ReferralEvent(models.Model):
         CONSENT_WITHDRAWN = "consent_withdrawn", "Consent withdrawn"
         MERGED = "merged", "Carer records merged"
 
-    referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="events")
-    item = models.ForeignKey(ReferralItem, on_delete=models.CASCADE, null=True, blank=True, related_name="events")
+    prescription = models.ForeignKey(Prescription, on_delete=models.CASCADE, related_name="events")
+    referral = models.ForeignKey(Referral, on_delete=models.CASCADE, null=True, blank=True, related_name="events")
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     kind = models.CharField(max_length=20, choices=Kind.choices)
     note = models.CharField(max_length=EVENT_NOTE_MAX, blank=True)
@@ -478,14 +478,14 @@ class PossibleDuplicate(models.Model):
 class UnmetNeed(models.Model):
     """A need of a prescription that no service meets in the carer's area, kept for insight."""
 
-    referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="unmet_needs")
+    prescription = models.ForeignKey(Prescription, on_delete=models.CASCADE, related_name="unmet_needs")
     partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="unmet_needs")
     need = models.ForeignKey(TaxonomyTerm, on_delete=models.CASCADE, related_name="unmet")
     district = models.CharField(max_length=4)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["referral", "need"], name="unique_unmet_need")]
+        constraints = [models.UniqueConstraint(fields=["prescription", "need"], name="unique_unmet_need")]
         indexes = [models.Index(fields=["partnership", "district", "created_at"], name="unmet_by_area")]
 
     def __str__(self) -> str:
@@ -501,7 +501,7 @@ class CarerRecordAccess(models.Model):
         CHANGE = "change", "Changed"
 
     carer = models.ForeignKey(Carer, on_delete=models.CASCADE, related_name="access_log")
-    referral = models.ForeignKey(Referral, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    prescription = models.ForeignKey(Prescription, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     action = models.CharField(max_length=10, choices=Action.choices)
     what = models.CharField(max_length=100, blank=True)
@@ -524,8 +524,8 @@ class NotificationQuerySet(models.QuerySet):
     def unread(self) -> NotificationQuerySet:
         return self.filter(read_at__isnull=True)
 
-    def about_items(self, item_ids) -> NotificationQuerySet:
-        return self.filter(context__item__in=[str(pk) for pk in item_ids])
+    def about_referrals(self, referral_ids) -> NotificationQuerySet:
+        return self.filter(context__referral__in=[str(pk) for pk in referral_ids])
 
     def mark_read(self) -> int:
         """Marks the unread ones read, once: a row already read keeps the time it was first read."""
@@ -566,7 +566,8 @@ class Notification(models.Model):
     partnership = models.ForeignKey(
         Partnership, on_delete=models.CASCADE, null=True, blank=True, related_name="notifications"
     )
-    # What caused it, e.g. "item-routed:<item id>"; with the recipient and channel it is sent once.
+    # What caused it, e.g. "item-routed:<referral id>" (keys written before the rename keep their "item-"
+    # prefix, and new ones use it too); with the recipient and channel it is sent once.
     event_key = models.CharField(max_length=120)
     recipient_key = models.CharField(max_length=80)
     recipient_user = models.ForeignKey(

@@ -19,7 +19,7 @@ from partnership import phones
 from partnership.models import Partnership, User
 from partnership.working_days import is_working_day, overdue_before
 
-from .models import Carer, Notification, Referral, ReferralItem
+from .models import Carer, Notification, Prescription, Referral
 
 logger = logging.getLogger(__name__)
 
@@ -74,14 +74,14 @@ def _dispatch(ids: list[str]) -> None:
         logger.warning("Could not queue %d notifications; the relay will", len(ids), exc_info=True)
 
 
-def _carer_channel(referral: Referral) -> str | None:
+def _carer_channel(prescription: Prescription) -> str | None:
     """How to reach the carer about this prescription, with the contacts given on it: their preference
     where we have the address, else whatever we have. Texts go only to a mobile; no consent, no message."""
-    if not referral.consent_given:
+    if not prescription.consent_given:
         return None
-    email = referral.carer_email
-    mobile = phones.is_mobile(referral.carer_phone)
-    if referral.carer_preferred_contact == Carer.ContactMethod.EMAIL and email:
+    email = prescription.carer_email
+    mobile = phones.is_mobile(prescription.carer_phone)
+    if prescription.carer_preferred_contact == Carer.ContactMethod.EMAIL and email:
         return Notification.Channel.EMAIL
     if mobile:
         return Notification.Channel.SMS
@@ -105,51 +105,51 @@ def _coordinators(organisation_ids, partnership_id) -> dict:
     return found
 
 
-def _to_service(item: ReferralItem, coordinators: list, *, event_key: str, template: str, context: dict,
+def _to_service(referral: Referral, coordinators: list, *, event_key: str, template: str, context: dict,
                 channels=(Notification.Channel.EMAIL, Notification.Channel.IN_APP)) -> list[Notification]:
     """A message for a service: each coordinator (by email and in the app) and its referral inbox address."""
-    partnership_id = item.referral.partnership_id
+    partnership_id = referral.prescription.partnership_id
     rows = [_row(event_key=event_key, template=template, channel=channel, context=context,
                  partnership_id=partnership_id, user=user)
             for user in coordinators for channel in channels]
-    if item.service.referral_email:
+    if referral.service.referral_email:
         rows.append(_row(event_key=event_key, template=template, channel=Notification.Channel.EMAIL,
-                         context=context, partnership_id=partnership_id, service=item.service))
+                         context=context, partnership_id=partnership_id, service=referral.service))
     return rows
 
 
-def item_routed(item: ReferralItem) -> list[Notification]:
+def item_routed(referral: Referral) -> list[Notification]:
     """A service's coordinators (and its referral inbox address) learn that a referral arrived."""
-    organisation_id = item.service.organisation_id
-    coordinators = _coordinators([organisation_id], item.referral.partnership_id)[organisation_id]
-    return _save(_to_service(item, coordinators, event_key=f"item-routed:{item.pk}", template="item_routed",
-                             context={"item": str(item.pk), "service": str(item.service_id)}))
+    organisation_id = referral.service.organisation_id
+    coordinators = _coordinators([organisation_id], referral.prescription.partnership_id)[organisation_id]
+    return _save(_to_service(referral, coordinators, event_key=f"item-routed:{referral.pk}", template="item_routed",
+                             context={"referral": str(referral.pk), "service": str(referral.service_id)}))
 
 
-def prescription_sent(referral: Referral) -> list[Notification]:
+def prescription_sent(prescription: Prescription) -> list[Notification]:
     """The carer gets their reference and an invitation to sign in, if they consented and we can reach them."""
-    carer = referral.carer
-    channel = _carer_channel(referral) if carer else None
+    carer = prescription.carer
+    channel = _carer_channel(prescription) if carer else None
     if channel is None:
         return []
-    return _save([_row(event_key=f"prescription-sent:{referral.pk}", template="prescription_sent",
-                       channel=channel, context={"referral": str(referral.pk)},
-                       partnership_id=referral.partnership_id, carer=carer)])
+    return _save([_row(event_key=f"prescription-sent:{prescription.pk}", template="prescription_sent",
+                       channel=channel, context={"prescription": str(prescription.pk)},
+                       partnership_id=prescription.partnership_id, carer=carer)])
 
 
-def item_status_changed(item: ReferralItem, *, event_id: int) -> list[Notification]:
+def referral_status_changed(referral: Referral, *, event_id: int) -> list[Notification]:
     """The referrer hears of acceptance, decline and closure; the carer hears of every change."""
     rows = []
-    context = {"item": str(item.pk), "status": item.status}
-    partnership_id = item.referral.partnership_id
-    referrer = item.referral.referrer
-    if referrer is not None and item.status in (ReferralItem.Status.ACCEPTED, ReferralItem.Status.DECLINED,
-                                                ReferralItem.Status.CLOSED):
+    context = {"referral": str(referral.pk), "status": referral.status}
+    partnership_id = referral.prescription.partnership_id
+    referrer = referral.prescription.referrer
+    if referrer is not None and referral.status in (Referral.Status.ACCEPTED, Referral.Status.DECLINED,
+                                                Referral.Status.CLOSED):
         for channel in (Notification.Channel.IN_APP, Notification.Channel.EMAIL):
-            rows.append(_row(event_key=f"item-status:{event_id}", template=f"item_{item.status}",
+            rows.append(_row(event_key=f"item-status:{event_id}", template=f"item_{referral.status}",
                              channel=channel, context=context, partnership_id=partnership_id, user=referrer))
-    carer = item.carer
-    channel = _carer_channel(item.referral)
+    carer = referral.carer
+    channel = _carer_channel(referral.prescription)
     if channel is not None:
         rows.append(_row(event_key=f"item-status:{event_id}", template="carer_item_status", channel=channel,
                          context=context, partnership_id=partnership_id, carer=carer))
@@ -166,25 +166,25 @@ def response_targets_chase(today: date | None = None) -> dict:
         return counts
     for partnership in Partnership.objects.all():
         target = partnership.response_target_days
-        waiting = ReferralItem.objects.filter(
-            referral__partnership=partnership, status=ReferralItem.Status.SENT
-        ).select_related("referral", "service")
+        waiting = Referral.objects.filter(
+            prescription__partnership=partnership, status=Referral.Status.SENT
+        ).select_related("prescription", "service")
         overdue = list(waiting.filter(created_at__date__lt=overdue_before(today, target)))
         if not overdue:
             continue
-        context_of = {item.pk: {"item": str(item.pk), "target_days": target} for item in overdue}
-        coordinators = _coordinators({item.service.organisation_id for item in overdue}, partnership.pk)
+        context_of = {referral.pk: {"referral": str(referral.pk), "target_days": target} for referral in overdue}
+        coordinators = _coordinators({referral.service.organisation_id for referral in overdue}, partnership.pk)
         rows = []
-        for item in overdue:
-            rows += _to_service(item, coordinators[item.service.organisation_id],
-                                event_key=f"item-reminder:{item.pk}", template="item_reminder",
-                                context=context_of[item.pk])
+        for referral in overdue:
+            rows += _to_service(referral, coordinators[referral.service.organisation_id],
+                                event_key=f"item-reminder:{referral.pk}", template="item_reminder",
+                                context=context_of[referral.pk])
         escalate_before = overdue_before(today, 2 * target)
-        escalated = [item for item in overdue if timezone.localdate(item.created_at) < escalate_before]
+        escalated = [referral for referral in overdue if timezone.localdate(referral.created_at) < escalate_before]
         managers = list(User.objects.filter(managed_partnerships__partnership=partnership, is_active=True))
-        for item in escalated:
-            rows += [_row(event_key=f"item-escalation:{item.pk}", template="item_escalation",
-                          channel=Notification.Channel.EMAIL, context=context_of[item.pk],
+        for referral in escalated:
+            rows += [_row(event_key=f"item-escalation:{referral.pk}", template="item_escalation",
+                          channel=Notification.Channel.EMAIL, context=context_of[referral.pk],
                           partnership_id=partnership.pk, user=manager) for manager in managers]
         # _save returns only the rows it created, not those an earlier run made.
         saved = [row.event_key for row in _save(rows)]

@@ -26,7 +26,7 @@ def is_coordinator(user) -> bool:
     return _active_roles(user).filter(role=StaffRole.Role.COORDINATOR).exists()
 
 
-def follows_referrals(user) -> bool:
+def follows_prescriptions(user) -> bool:
     """A frontline worker, or a colleague at an organisation whose team shares its referrals."""
     return _active_roles(user).filter(
         Q(role=StaffRole.Role.REFERRER) | Q(membership__organisation__team_visibility=True)

@@ -227,8 +227,8 @@ def _reasons(service: ServiceFacts, met: list[Need], distance: float | None, car
     return reasons
 
 
-def _join(items: list[str]) -> str:
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+def _join(referrals: list[str]) -> str:
+    return referrals[0] if len(referrals) == 1 else ", ".join(referrals[:-1]) + " and " + referrals[-1]
 
 
 # --- Loading the snapshot ----------------------------------------------------------------------------

@@ -1,7 +1,8 @@
 """Reads that pages of the referral hub share: notifications described in people's words, in bulk.
 
-An outbox row holds ids (`{"item": ...}`, `{"referral": ...}`), never names or references. A page of rows
-is described with one query for the items it mentions and one for the prescriptions, whatever its length.
+An outbox row holds ids (`{"referral": ...}`, `{"prescription": ...}`), never names or references. A page
+of rows is described with one query for the referrals it mentions and one for the prescriptions, whatever
+its length.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from organisations.models import Service
 from partnership.models import Partnership, User
 
 from .delivery import scrubbed
-from .models import Notification, Referral, ReferralItem
+from .models import Notification, Prescription, Referral
 
 # What happened, for the managers' list of failed messages.
 EVENTS = {
@@ -41,7 +42,7 @@ TITLES = {
     "item_escalation": "Referral {reference} to {service} was not acknowledged in time",
 }
 
-# Events about a service's own inbox lead to the inbox item; the rest to the prescription.
+# Events about a service's own inbox lead to the referral; the rest to the prescription.
 INBOX_EVENTS = {"item_routed", "item_reminder"}
 
 @dataclass(frozen=True)
@@ -89,29 +90,30 @@ def event_in_words(template: str) -> str:
 
 def notifications_described(rows: list[Notification]) -> list[DescribedNotification]:
     """Each row with its title, reference and page: at most three queries however many rows."""
-    item_ids = {_uuid(row.context.get("item")) for row in rows} - {None}
     referral_ids = {_uuid(row.context.get("referral")) for row in rows} - {None}
-    items = {}
-    if item_ids:
-        items = {item.pk: item for item in ReferralItem.objects.filter(pk__in=item_ids)
-                 .select_related("referral", "service")}
-    references = {}
+    prescription_ids = {_uuid(row.context.get("prescription")) for row in rows} - {None}
+    referrals = {}
     if referral_ids:
-        references = dict(Referral.objects.filter(pk__in=referral_ids).values_list("pk", "reference"))
-    # A row naming a service but no item we still have (rare): its name, fetched only then.
+        referrals = {referral.pk: referral for referral in Referral.objects.filter(pk__in=referral_ids)
+                 .select_related("prescription", "service")}
+    references = {}
+    if prescription_ids:
+        references = dict(Prescription.objects.filter(pk__in=prescription_ids).values_list("pk", "reference"))
+    # A row naming a service but no referral we still have (rare): its name, fetched only then.
     service_ids = {_uuid(row.context.get("service")) for row in rows
-                   if _uuid(row.context.get("item")) not in items} - {None}
+                   if _uuid(row.context.get("referral")) not in referrals} - {None}
     services = dict(Service.objects.filter(pk__in=service_ids).values_list("pk", "name")) if service_ids else {}
 
     described = []
     for row in rows:
-        item = items.get(_uuid(row.context.get("item")))
-        reference = item.referral.reference if item else references.get(_uuid(row.context.get("referral"))) or ""
-        service_name = item.service.name if item else services.get(_uuid(row.context.get("service")), "")
+        referral = referrals.get(_uuid(row.context.get("referral")))
+        reference = (referral.prescription.reference if referral
+                     else references.get(_uuid(row.context.get("prescription"))) or "")
+        service_name = referral.service.name if referral else services.get(_uuid(row.context.get("service")), "")
         described.append(DescribedNotification(
             notification=row, event=event_in_words(row.template),
             title=_title(row, reference=reference, service_name=service_name),
-            reference=reference, service_name=service_name, url=_url(row, item=item, reference=reference),
+            reference=reference, service_name=service_name, url=_url(row, referral=referral, reference=reference),
         ))
     return described
 
@@ -127,13 +129,13 @@ def _title(row: Notification, *, reference: str, service_name: str) -> str:
     return f"{event} — reference {reference}" if reference else event
 
 
-def _url(row: Notification, *, item: ReferralItem | None, reference: str) -> str | None:
-    if row.template in INBOX_EVENTS and item is not None:
-        return reverse("referrals:item", args=[item.pk])
+def _url(row: Notification, *, referral: Referral | None, reference: str) -> str | None:
+    if row.template in INBOX_EVENTS and referral is not None:
+        return reverse("referrals:referral", args=[referral.pk])
     if row.template == "daily_digest":
         return reverse("referrals:notifications")
     if reference:
-        return reverse("referrals:detail", args=[reference])
+        return reverse("referrals:prescription", args=[reference])
     return None
 
 

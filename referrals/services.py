@@ -23,9 +23,9 @@ from .models import (
     Carer,
     CarerRecordAccess,
     PossibleDuplicate,
+    Prescription,
     Referral,
     ReferralEvent,
-    ReferralItem,
     UnmetNeed,
     age_on,
 )
@@ -116,7 +116,7 @@ def carer_find_or_create(*, partnership: Partnership, details: CarerDetails) -> 
     """
     recognition = identity.recognise(partnership=partnership, given=details.as_identity())
     if recognition.same_person is not None:
-        return recognition.same_person, Referral.CarerLink.STRONG
+        return recognition.same_person, Prescription.CarerLink.STRONG
     postcode = normalise_postcode(details.postcode)
     carer = Carer.objects.create(
         partnership=partnership,
@@ -136,7 +136,7 @@ def carer_find_or_create(*, partnership: Partnership, details: CarerDetails) -> 
         PossibleDuplicate(partnership=partnership, carer=carer, existing=existing, reasons=list(reasons))
         for existing, reasons in recognition.resembling
     ])
-    return carer, Referral.CarerLink.NEW
+    return carer, Prescription.CarerLink.NEW
 
 
 def known_carer(*, partnership: Partnership, details: CarerDetails) -> Carer | None:
@@ -145,27 +145,27 @@ def known_carer(*, partnership: Partnership, details: CarerDetails) -> Carer | N
 
 
 def draft_save(*, partnership: Partnership, referrer, organisation: Organisation, token: uuid.UUID,
-               data: dict, draft: Referral | None = None) -> Referral:
+               data: dict, draft: Prescription | None = None) -> Prescription:
     """Keep what has been typed so far. The form's token makes a double submission one draft."""
     if draft is None:
-        draft, _ = Referral.objects.get_or_create(
+        draft, _ = Prescription.objects.get_or_create(
             submission_token=token,
             defaults={"partnership": partnership, "referrer": referrer, "referring_organisation": organisation,
                       "draft_data": data},
         )
         if draft.referrer_id != referrer.pk:
             raise ReferralError("This form has already been used")
-    if draft.status != Referral.Status.DRAFT:
+    if draft.status != Prescription.Status.DRAFT:
         return draft
     merged = {**draft.draft_data, **data}
-    Referral.objects.filter(pk=draft.pk, status=Referral.Status.DRAFT).update(
+    Prescription.objects.filter(pk=draft.pk, status=Prescription.Status.DRAFT).update(
         draft_data=merged, referring_organisation=organisation, updated_at=timezone.now()
     )
     draft.draft_data = merged
     return draft
 
 
-def draft_routing(*, draft: Referral, today: date | None = None) -> Routing:
+def draft_routing(*, draft: Prescription, today: date | None = None) -> Routing:
     """Route a draft: the matching services for the carer it describes, and unmet needs."""
     data = draft.draft_data
     born = date.fromisoformat(data["date_of_birth"])
@@ -179,21 +179,21 @@ def draft_routing(*, draft: Referral, today: date | None = None) -> Routing:
     # referrer which services support somebody else.
     existing = known_carer(partnership=draft.partnership, details=CarerDetails.from_draft(data))
     open_ids = frozenset(
-        ReferralItem.objects.filter(carer=existing, status__in=OPEN_STATUSES).values_list("service_id", flat=True)
+        Referral.objects.filter(carer=existing, status__in=OPEN_STATUSES).values_list("service_id", flat=True)
     ) if existing else frozenset()
     directory = load_directory(partnership=draft.partnership, needs=needs, circumstances=circumstances)
     return route(circumstances=circumstances, needs=needs, directory=directory, open_service_ids=open_ids)
 
 
-def referral_send(*, draft: Referral, actor, service_ids: list, today: date | None = None) -> Referral:
-    """Send a prescription: one referral, one item per chosen service, the timeline and notifications.
+def prescription_send(*, draft: Prescription, actor, service_ids: list, today: date | None = None) -> Prescription:
+    """Send a prescription: one prescription, one referral per chosen service, the timeline and notifications.
 
     The draft is claimed under a row lock, so a double click, a back button or a retry sends it once;
     a repeat returns the referral already sent.
     """
     with transaction.atomic():
-        draft = Referral.objects.select_for_update().get(pk=draft.pk)
-        if draft.status == Referral.Status.SENT:
+        draft = Prescription.objects.select_for_update().get(pk=draft.pk)
+        if draft.status == Prescription.Status.SENT:
             return draft
         if draft.referrer_id != actor.pk:
             raise ReferralError("Only the person who wrote this prescription can send it")
@@ -217,13 +217,13 @@ def referral_send(*, draft: Referral, actor, service_ids: list, today: date | No
         draft.carer_link = link
         for name, value in details.snapshot().items():
             setattr(draft, name, value)
-        draft.status = Referral.Status.SENT
+        draft.status = Prescription.Status.SENT
         draft.reference = _unique_reference()
         draft.relationship = data.get("relationship", "")
         draft.condition_group = ConditionGroup.objects.filter(pk=data.get("condition_group") or None).first()
         draft.lives_together = data.get("lives_together")
         draft.young_carer = age_on(born, today or timezone.localdate()) < YOUNG_CARER_AGE
-        draft.urgency = data.get("urgency", Referral.Urgency.ROUTINE)
+        draft.urgency = data.get("urgency", Prescription.Urgency.ROUTINE)
         draft.note = data.get("note", "")
         draft.consent_given = True
         draft.consent_method = data.get("consent_method", "")
@@ -234,16 +234,16 @@ def referral_send(*, draft: Referral, actor, service_ids: list, today: date | No
         draft.save()
         draft.needs.set(data.get("needs", []))
 
-        ReferralEvent.objects.create(referral=draft, actor=actor, kind=ReferralEvent.Kind.SENT)
-        CarerRecordAccess.objects.create(carer=carer, referral=draft, user=actor,
+        ReferralEvent.objects.create(prescription=draft, actor=actor, kind=ReferralEvent.Kind.SENT)
+        CarerRecordAccess.objects.create(carer=carer, prescription=draft, user=actor,
                                          action=CarerRecordAccess.Action.CREATE, what="prescription sent")
         services = Service.objects.in_bulk(service_ids)
         for service_id in service_ids:
-            _route_item(referral=draft, service=services[service_id], actor=actor,
+            _route_referral(prescription=draft, service=services[service_id], actor=actor,
                         reasons=proposed[service_id].reasons)
         district = outcode_of(details.postcode)
         UnmetNeed.objects.bulk_create([
-            UnmetNeed(referral=draft, partnership=draft.partnership, need_id=need.id, district=district)
+            UnmetNeed(prescription=draft, partnership=draft.partnership, need_id=need.id, district=district)
             for need in routing.unmet_needs
         ])
         notifications.prescription_sent(draft)
@@ -255,40 +255,40 @@ def _unique_reference() -> str:
 
     for _ in range(10):
         reference = new_reference()
-        if not Referral.objects.filter(reference=reference).exists():
+        if not Prescription.objects.filter(reference=reference).exists():
             return reference
     raise RuntimeError("Could not find a free reference")  # 23^8 references: practically unreachable
 
 
-def _route_item(*, referral: Referral, service: Service, actor, reasons: list[str],
-                rerouted_from: ReferralItem | None = None) -> ReferralItem:
+def _route_referral(*, prescription: Prescription, service: Service, actor, reasons: list[str],
+                rerouted_from: Referral | None = None) -> Referral:
     try:
         with transaction.atomic():
-            item = ReferralItem.objects.create(referral=referral, service=service, carer=referral.carer,
+            referral = Referral.objects.create(prescription=prescription, service=service, carer=prescription.carer,
                                                match_reasons=reasons, rerouted_from=rerouted_from)
     except IntegrityError:
         raise ReferralError(f"{service.name} already has a referral in progress for this carer") from None
-    ReferralEvent.objects.create(referral=referral, item=item, actor=actor, kind=ReferralEvent.Kind.ROUTED,
-                                 note=service.name)
-    notifications.item_routed(item)
-    return item
+    ReferralEvent.objects.create(prescription=prescription, referral=referral, actor=actor,
+                                 kind=ReferralEvent.Kind.ROUTED, note=service.name)
+    notifications.item_routed(referral)
+    return referral
 
 
 def drafts_delete_expired(*, now: datetime | None = None) -> int:
     cutoff = (now or timezone.now()) - timedelta(days=DRAFT_RETENTION_DAYS)
-    deleted, _ = Referral.objects.filter(status=Referral.Status.DRAFT, updated_at__lt=cutoff).delete()
+    deleted, _ = Prescription.objects.filter(status=Prescription.Status.DRAFT, updated_at__lt=cutoff).delete()
     return deleted
 
 
-# --- Working an item ----------------------------------------------------------------------------------
+# --- Working a referral --------------------------------------------------------------------------------
 
 # Which statuses each action may start from. Anything else is refused and changes nothing.
 TRANSITIONS = {
-    "accept": ({ReferralItem.Status.SENT}, ReferralItem.Status.ACCEPTED),
-    "decline": ({ReferralItem.Status.SENT, ReferralItem.Status.ACCEPTED}, ReferralItem.Status.DECLINED),
-    "in_contact": ({ReferralItem.Status.ACCEPTED}, ReferralItem.Status.IN_CONTACT),
-    "close": ({ReferralItem.Status.ACCEPTED, ReferralItem.Status.IN_CONTACT}, ReferralItem.Status.CLOSED),
-    "withdraw": (set(OPEN_STATUSES), ReferralItem.Status.WITHDRAWN),
+    "accept": ({Referral.Status.SENT}, Referral.Status.ACCEPTED),
+    "decline": ({Referral.Status.SENT, Referral.Status.ACCEPTED}, Referral.Status.DECLINED),
+    "in_contact": ({Referral.Status.ACCEPTED}, Referral.Status.IN_CONTACT),
+    "close": ({Referral.Status.ACCEPTED, Referral.Status.IN_CONTACT}, Referral.Status.CLOSED),
+    "withdraw": (set(OPEN_STATUSES), Referral.Status.WITHDRAWN),
 }
 
 REFUSALS = {
@@ -300,102 +300,102 @@ REFUSALS = {
 }
 
 
-def _transition(*, item: ReferralItem, action: str, actor, event_kind: str, note: str = "",
-                **changes) -> ReferralItem:
+def _transition(*, referral: Referral, action: str, actor, event_kind: str, note: str = "",
+                **changes) -> Referral:
     allowed_from, to_status = TRANSITIONS[action]
     now = timezone.now()
-    if to_status in (ReferralItem.Status.CLOSED, ReferralItem.Status.DECLINED, ReferralItem.Status.WITHDRAWN):
+    if to_status in (Referral.Status.CLOSED, Referral.Status.DECLINED, Referral.Status.WITHDRAWN):
         changes.setdefault("closed_at", now)
     with transaction.atomic():
         # The conditional update is the guard: of two coordinators acting at once, one wins.
-        updated = ReferralItem.objects.filter(pk=item.pk, status__in=allowed_from).update(
+        updated = Referral.objects.filter(pk=referral.pk, status__in=allowed_from).update(
             status=to_status, status_changed_at=now, **changes
         )
         if not updated:
-            item.refresh_from_db(fields=["status"])
-            raise TransitionNotAllowed(REFUSALS[action].format(status=item.get_status_display().lower()))
-        item.refresh_from_db()
-        event = ReferralEvent.objects.create(referral_id=item.referral_id, item=item, actor=actor, kind=event_kind,
-                                             note=note)
-        notifications.item_status_changed(item, event_id=event.pk)
-    return item
+            referral.refresh_from_db(fields=["status"])
+            raise TransitionNotAllowed(REFUSALS[action].format(status=referral.get_status_display().lower()))
+        referral.refresh_from_db()
+        event = ReferralEvent.objects.create(prescription_id=referral.prescription_id, referral=referral, actor=actor,
+                                             kind=event_kind, note=note)
+        notifications.referral_status_changed(referral, event_id=event.pk)
+    return referral
 
 
-def item_accept(*, item: ReferralItem, actor) -> ReferralItem:
-    return _transition(item=item, action="accept", actor=actor, event_kind=ReferralEvent.Kind.ACCEPTED,
+def referral_accept(*, referral: Referral, actor) -> Referral:
+    return _transition(referral=referral, action="accept", actor=actor, event_kind=ReferralEvent.Kind.ACCEPTED,
                        acknowledged_at=timezone.now())
 
 
-def item_decline(*, item: ReferralItem, actor, reason: str, note: str = "",
-                 suggested_service: Service | None = None) -> ReferralItem:
-    if reason not in ReferralItem.DeclineReason.values:
+def referral_decline(*, referral: Referral, actor, reason: str, note: str = "",
+                 suggested_service: Service | None = None) -> Referral:
+    if reason not in Referral.DeclineReason.values:
         raise ReferralError("Choose a reason for declining")
-    if reason == ReferralItem.DeclineReason.OTHER and not note.strip():
+    if reason == Referral.DeclineReason.OTHER and not note.strip():
         raise ReferralError("Say why you are declining")
-    label = ReferralItem.DeclineReason(reason).label
-    return _transition(item=item, action="decline", actor=actor, event_kind=ReferralEvent.Kind.DECLINED,
+    label = Referral.DeclineReason(reason).label
+    return _transition(referral=referral, action="decline", actor=actor, event_kind=ReferralEvent.Kind.DECLINED,
                        note=f"{label}. {note}".strip(), decline_reason=reason, suggested_service=suggested_service,
-                       acknowledged_at=item.acknowledged_at or timezone.now())
+                       acknowledged_at=referral.acknowledged_at or timezone.now())
 
 
-def item_record_contact_attempt(*, item: ReferralItem, actor, note: str = "") -> ReferralItem:
+def referral_record_contact_attempt(*, referral: Referral, actor, note: str = "") -> Referral:
     with transaction.atomic():
         # Counted in the database: two people recording an attempt at once make two.
-        updated = ReferralItem.objects.filter(pk=item.pk, status=ReferralItem.Status.ACCEPTED).update(
+        updated = Referral.objects.filter(pk=referral.pk, status=Referral.Status.ACCEPTED).update(
             contact_attempts=F("contact_attempts") + 1
         )
         if not updated:
-            item.refresh_from_db(fields=["status"])
+            referral.refresh_from_db(fields=["status"])
             raise TransitionNotAllowed(
                 "You can record a contact attempt only on a referral you have accepted and not yet reached"
             )
-        ReferralEvent.objects.create(referral_id=item.referral_id, item=item, actor=actor,
+        ReferralEvent.objects.create(prescription_id=referral.prescription_id, referral=referral, actor=actor,
                                      kind=ReferralEvent.Kind.CONTACT_ATTEMPT, note=note)
-    item.refresh_from_db()
-    return item
+    referral.refresh_from_db()
+    return referral
 
 
-def item_mark_in_contact(*, item: ReferralItem, actor, note: str = "") -> ReferralItem:
-    return _transition(item=item, action="in_contact", actor=actor, event_kind=ReferralEvent.Kind.IN_CONTACT,
+def referral_mark_in_contact(*, referral: Referral, actor, note: str = "") -> Referral:
+    return _transition(referral=referral, action="in_contact", actor=actor, event_kind=ReferralEvent.Kind.IN_CONTACT,
                        note=note)
 
 
-def item_close(*, item: ReferralItem, actor, outcome: str, note: str = "") -> ReferralItem:
-    if outcome not in ReferralItem.Outcome.values:
+def referral_close(*, referral: Referral, actor, outcome: str, note: str = "") -> Referral:
+    if outcome not in Referral.Outcome.values:
         raise ReferralError("Choose the outcome")
-    label = ReferralItem.Outcome(outcome).label
-    return _transition(item=item, action="close", actor=actor, event_kind=ReferralEvent.Kind.CLOSED,
+    label = Referral.Outcome(outcome).label
+    return _transition(referral=referral, action="close", actor=actor, event_kind=ReferralEvent.Kind.CLOSED,
                        note=f"{label}. {note}".strip(), outcome=outcome)
 
 
-def item_withdraw(*, item: ReferralItem, actor, reason: str) -> ReferralItem:
-    """The referrer cancels an item that has not been closed."""
+def referral_withdraw(*, referral: Referral, actor, reason: str) -> Referral:
+    """The referrer cancels a referral that has not been closed."""
     if not reason.strip():
         raise ReferralError("Say why you are cancelling this referral")
-    return _transition(item=item, action="withdraw", actor=actor, event_kind=ReferralEvent.Kind.WITHDRAWN,
+    return _transition(referral=referral, action="withdraw", actor=actor, event_kind=ReferralEvent.Kind.WITHDRAWN,
                        note=reason.strip())
 
 
-def reroute_options(*, item: ReferralItem) -> list:
+def reroute_options(*, referral: Referral) -> list:
     """The next matching services for the needs the declined service was to meet, best first."""
-    referral = item.referral
-    carer = referral.carer
-    needs = needs_for(referral.needs.order_by("position", "name"))
+    prescription = referral.prescription
+    carer = prescription.carer
+    needs = needs_for(prescription.needs.order_by("position", "name"))
     # The carer as this prescription describes them, not as another prescription may have.
-    age = referral.carer_age()
+    age = prescription.carer_age()
     circumstances = circumstances_for(
-        partnership=referral.partnership, age=age, young_carer=age < YOUNG_CARER_AGE,
-        condition_group=referral.condition_group_id, district=outcode_of(referral.carer_postcode),
+        partnership=prescription.partnership, age=age, young_carer=age < YOUNG_CARER_AGE,
+        condition_group=prescription.condition_group_id, district=outcode_of(prescription.carer_postcode),
     )
-    tried = set(referral.items.values_list("service_id", flat=True))
+    tried = set(prescription.referrals.values_list("service_id", flat=True))
     open_ids = frozenset(
-        ReferralItem.objects.filter(carer=carer, status__in=OPEN_STATUSES).values_list("service_id", flat=True)
+        Referral.objects.filter(carer=carer, status__in=OPEN_STATUSES).values_list("service_id", flat=True)
     )
     routing = route(circumstances=circumstances, needs=needs,
-                    directory=load_directory(partnership=referral.partnership, needs=needs,
+                    directory=load_directory(partnership=prescription.partnership, needs=needs,
                                              circumstances=circumstances),
                     open_service_ids=open_ids)
-    declined_terms = set(item.service.needs.values_list("pk", flat=True))
+    declined_terms = set(referral.service.needs.values_list("pk", flat=True))
     return [
         match for match in routing.matches
         if match.service.id not in tried and any(need.term_ids & declined_terms for need in match.needs_met)
@@ -405,39 +405,40 @@ def reroute_options(*, item: ReferralItem) -> list:
 SUGGESTIONS = 8
 
 
-def suggestable(*, item: ReferralItem):
+def suggestable(*, referral: Referral):
     """Services a coordinator may suggest instead of their own: listed, not paused, not this one."""
-    return (Service.objects.listed(item.referral.partnership).exclude(pk=item.service_id)
+    return (Service.objects.listed(referral.prescription.partnership).exclude(pk=referral.service_id)
             .exclude(referral_capacity=Service.Capacity.PAUSED))
 
 
-def suggestion_options(*, item: ReferralItem, search: str = "") -> list[tuple[str, str]]:
+def suggestion_options(*, referral: Referral, search: str = "") -> list[tuple[str, str]]:
     """A short list for "suggest another service": the best matches for this carer's needs, or, when the
     coordinator searches, the services whose name or organisation matches what they typed."""
     if search:
-        found = (suggestable(item=item).filter(Q(name__icontains=search) | Q(organisation__name__icontains=search))
+        found = (suggestable(referral=referral)
+                 .filter(Q(name__icontains=search) | Q(organisation__name__icontains=search))
                  .select_related("organisation").order_by("name")[:SUGGESTIONS])
         return [(str(service.pk), f"{service.name} — {service.organisation.name}") for service in found]
     return [(str(match.service.id), f"{match.service.name} — {match.service.organisation_name}")
-            for match in reroute_options(item=item)[:SUGGESTIONS]]
+            for match in reroute_options(referral=referral)[:SUGGESTIONS]]
 
 
-def item_reroute(*, item: ReferralItem, actor, service_id) -> ReferralItem:
-    """Send a declined item on to another matching service: a new item linked to the first."""
+def referral_reroute(*, referral: Referral, actor, service_id) -> Referral:
+    """Send a declined referral on to another matching service: a new referral linked to the first."""
     with transaction.atomic():
-        item = ReferralItem.objects.select_for_update().get(pk=item.pk)
-        if item.status != ReferralItem.Status.DECLINED:
+        referral = Referral.objects.select_for_update().get(pk=referral.pk)
+        if referral.status != Referral.Status.DECLINED:
             raise TransitionNotAllowed("Only a declined referral can be sent to another service")
-        if ReferralItem.objects.filter(rerouted_from=item).exists():
+        if Referral.objects.filter(rerouted_from=referral).exists():
             raise TransitionNotAllowed("This referral has already been sent to another service")
-        options = {match.service.id: match for match in reroute_options(item=item)}
+        options = {match.service.id: match for match in reroute_options(referral=referral)}
         if service_id not in options:
             raise ReferralError("That service cannot take this referral. Choose one of the matching services.")
-        new_item = _route_item(referral=item.referral, service=Service.objects.get(pk=service_id), actor=actor,
-                               reasons=options[service_id].reasons, rerouted_from=item)
-        ReferralEvent.objects.create(referral_id=item.referral_id, item=item, actor=actor,
-                                     kind=ReferralEvent.Kind.REROUTED, note=new_item.service.name)
-        return new_item
+        new_referral = _route_referral(prescription=referral.prescription, service=Service.objects.get(pk=service_id),
+                                       actor=actor, reasons=options[service_id].reasons, rerouted_from=referral)
+        ReferralEvent.objects.create(prescription_id=referral.prescription_id, referral=referral, actor=actor,
+                                     kind=ReferralEvent.Kind.REROUTED, note=new_referral.service.name)
+        return new_referral
 
 
 def carer_records_reviewed(*, carers: list[Carer], user) -> None:
@@ -449,10 +450,10 @@ def carer_records_reviewed(*, carers: list[Carer], user) -> None:
     ])
 
 
-def carer_record_viewed(*, referral: Referral, user, what: str) -> None:
+def carer_record_viewed(*, prescription: Prescription, user, what: str) -> None:
     """Audit a read of a carer's record."""
-    if referral.carer_id:
-        CarerRecordAccess.objects.create(carer_id=referral.carer_id, referral=referral, user=user,
+    if prescription.carer_id:
+        CarerRecordAccess.objects.create(carer_id=prescription.carer_id, prescription=prescription, user=user,
                                          action=CarerRecordAccess.Action.VIEW, what=what)
 
 
@@ -477,22 +478,22 @@ def duplicate_confirm(*, flag: PossibleDuplicate, actor) -> Carer:
             return older
         if newer.user_id and older.user_id:
             raise ReferralError("Both records have a sign-in account, so they cannot be merged here.")
-        both = set(ReferralItem.objects.filter(carer=newer, status__in=OPEN_STATUSES).values_list("service_id",
+        both = set(Referral.objects.filter(carer=newer, status__in=OPEN_STATUSES).values_list("service_id",
                                                                                                  flat=True))
-        clash = ReferralItem.objects.filter(carer=older, status__in=OPEN_STATUSES, service_id__in=both)
+        clash = Referral.objects.filter(carer=older, status__in=OPEN_STATUSES, service_id__in=both)
         if clash.exists():
             names = ", ".join(sorted(set(clash.values_list("service__name", flat=True))))
             raise ReferralError(f"Both records have an open referral to {names}. Close or withdraw one of them "
                                 "before merging.")
-        moved = list(Referral.objects.filter(carer=newer).values_list("pk", flat=True))
-        Referral.objects.filter(pk__in=moved).update(carer=older, carer_link=Referral.CarerLink.MERGED)
-        ReferralItem.objects.filter(carer=newer).update(carer=older)
+        moved = list(Prescription.objects.filter(carer=newer).values_list("pk", flat=True))
+        Prescription.objects.filter(pk__in=moved).update(carer=older, carer_link=Prescription.CarerLink.MERGED)
+        Referral.objects.filter(carer=newer).update(carer=older)
         Carer.objects.filter(pk=newer.pk).update(merged_into=older, merged_at=now,
                                                  user=None if newer.user_id else newer.user_id)
         if newer.user_id:
             Carer.objects.filter(pk=older.pk).update(user=newer.user_id)
         ReferralEvent.objects.bulk_create([
-            ReferralEvent(referral_id=pk, actor=actor, kind=ReferralEvent.Kind.MERGED,
+            ReferralEvent(prescription_id=pk, actor=actor, kind=ReferralEvent.Kind.MERGED,
                           note="Filed with the carer's other referrals after a duplicate record was confirmed")
             for pk in moved
         ])

@@ -35,11 +35,11 @@ from .forms import (
     RerouteForm,
     ServiceChoiceForm,
 )
-from .models import OPEN_STATUSES, Notification, PossibleDuplicate, Referral, ReferralEvent, ReferralItem
+from .models import OPEN_STATUSES, Notification, PossibleDuplicate, Prescription, Referral, ReferralEvent
 from .navigation import counts_for
 from .selectors import notifications_described
 
-URGENCY_ORDER = {Referral.Urgency.URGENT: 0, Referral.Urgency.SOON: 1, Referral.Urgency.ROUTINE: 2}
+URGENCY_ORDER = {Prescription.Urgency.URGENT: 0, Prescription.Urgency.SOON: 1, Prescription.Urgency.ROUTINE: 2}
 
 
 def _partnership() -> Partnership:
@@ -77,11 +77,11 @@ def prescription_new(request: HttpRequest) -> HttpResponse:
 def draft_edit(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     if (sent := _already_sent(request, pk)) is not None:
         return sent
-    draft = get_object_or_404(Referral.objects.drafts_of(request.user), pk=pk)
+    draft = get_object_or_404(Prescription.objects.drafts_of(request.user), pk=pk)
     return _prescription_form(request, draft=draft)
 
 
-def _prescription_form(request: HttpRequest, *, draft: Referral | None) -> HttpResponse:
+def _prescription_form(request: HttpRequest, *, draft: Prescription | None) -> HttpResponse:
     partnership = _partnership()
     organisations = _referring_organisations(request, partnership)
     if request.method != "POST":
@@ -125,7 +125,7 @@ def _prescription_form(request: HttpRequest, *, draft: Referral | None) -> HttpR
     return _form_page(request, form=form, token=str(token), draft=draft)
 
 
-def _form_page(request: HttpRequest, *, form, token: str, draft: Referral | None, status: int = 200,
+def _form_page(request: HttpRequest, *, form, token: str, draft: Prescription | None, status: int = 200,
                problem: str = "") -> HttpResponse:
     if problem:
         form.add_error(None, problem)
@@ -171,18 +171,18 @@ def _querydict(raw: dict):
     return data
 
 
-def _ready_draft(request: HttpRequest, pk: uuid.UUID) -> Referral | None:
-    draft = get_object_or_404(Referral.objects.drafts_of(request.user).select_related("partnership"), pk=pk)
+def _ready_draft(request: HttpRequest, pk: uuid.UUID) -> Prescription | None:
+    draft = get_object_or_404(Prescription.objects.drafts_of(request.user).select_related("partnership"), pk=pk)
     return draft if draft.draft_data.get("date_of_birth") else None
 
 
-def _sent_prescription(request: HttpRequest, pk: uuid.UUID) -> Referral | None:
-    return Referral.objects.visible_to(request.user).filter(pk=pk, status=Referral.Status.SENT).first()
+def _sent_prescription(request: HttpRequest, pk: uuid.UUID) -> Prescription | None:
+    return Prescription.objects.visible_to(request.user).filter(pk=pk, status=Prescription.Status.SENT).first()
 
 
-def _already_sent_page(request: HttpRequest, referral: Referral) -> HttpResponse:
+def _already_sent_page(request: HttpRequest, prescription: Prescription) -> HttpResponse:
     """The back button, on any step, after sending: say so and link to it, rather than a 404."""
-    return render(request, "referrals/already_sent.html", {"referral": referral})
+    return render(request, "referrals/already_sent.html", {"prescription": prescription})
 
 
 def _already_sent(request: HttpRequest, pk: uuid.UUID) -> HttpResponse | None:
@@ -231,12 +231,12 @@ def draft_check(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     data = draft.draft_data
     if request.method == "POST":
         try:
-            referral = services.referral_send(draft=draft, actor=request.user,
+            prescription = services.prescription_send(draft=draft, actor=request.user,
                                               service_ids=[uuid.UUID(sid) for sid in data["services"]])
         except services.ReferralError as error:
             messages.error(request, str(error))
             return redirect("referrals:draft_services", pk=draft.pk)
-        return redirect("referrals:sent", reference=referral.reference)
+        return redirect("referrals:sent", reference=prescription.reference)
     chosen = Service.objects.filter(pk__in=data["services"]).select_related("organisation")
     return render(request, "referrals/draft_check.html", {
         "draft": draft, "data": data, "services": chosen,
@@ -245,9 +245,9 @@ def draft_check(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
         "phone": phones.display(data.get("phone", "")),
         "needs": TaxonomyTerm.objects.filter(pk__in=data.get("needs", [])),
         "condition_group": data.get("condition_group"),
-        "relationship": Referral.Relationship(data["relationship"]).label if data.get("relationship") else "",
-        "urgency": Referral.Urgency(data["urgency"]).label,
-        "consent_method": Referral.ConsentMethod(data["consent_method"]).label,
+        "relationship": Prescription.Relationship(data["relationship"]).label if data.get("relationship") else "",
+        "urgency": Prescription.Urgency(data["urgency"]).label,
+        "consent_method": Prescription.ConsentMethod(data["consent_method"]).label,
         "preferred_contact": dict(PrescriptionForm.base_fields["preferred_contact"].choices)[data["preferred_contact"]],
     })
 
@@ -256,7 +256,7 @@ def draft_check(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def draft_delete(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     """A link from the list of drafts asks first; the button deletes."""
-    draft = get_object_or_404(Referral.objects.drafts_of(request.user), pk=pk)
+    draft = get_object_or_404(Prescription.objects.drafts_of(request.user), pk=pk)
     if request.method == "GET":
         return render(request, "referrals/draft_delete.html", {"draft": draft})
     draft.delete()
@@ -264,36 +264,36 @@ def draft_delete(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     return redirect("referrals:mine")
 
 
-def _visible_referral(request: HttpRequest, reference: str):
+def _visible_prescription(request: HttpRequest, reference: str):
     return get_object_or_404(
-        Referral.objects.visible_to(request.user).filter(status=Referral.Status.SENT)
+        Prescription.objects.visible_to(request.user).filter(status=Prescription.Status.SENT)
         .select_related("carer", "referrer", "referring_organisation", "partnership", "condition_group"),
         reference=reference,
     )
 
 
 @login_required
-def referral_sent(request: HttpRequest, reference: str) -> HttpResponse:
-    referral = _visible_referral(request, reference)
-    return render(request, "referrals/sent.html", {"referral": referral})
+def prescription_sent(request: HttpRequest, reference: str) -> HttpResponse:
+    prescription = _visible_prescription(request, reference)
+    return render(request, "referrals/sent.html", {"prescription": prescription})
 
 
 @login_required
-def referral_summary(request: HttpRequest, reference: str) -> HttpResponse:
+def prescription_summary(request: HttpRequest, reference: str) -> HttpResponse:
     """The printable summary for the carer: reference, services, what happens next."""
-    referral = _visible_referral(request, reference)
+    prescription = _visible_prescription(request, reference)
     # Only the services still working on it: a carer should not call one that declined or closed.
-    items = referral.items.open().select_related("service__organisation").order_by("created_at")
-    services.carer_record_viewed(referral=referral, user=request.user, what="printable summary")
-    return render(request, "referrals/summary.html", {"referral": referral, "items": items})
+    referrals = prescription.referrals.open().select_related("service__organisation").order_by("created_at")
+    services.carer_record_viewed(prescription=prescription, user=request.user, what="printable summary")
+    return render(request, "referrals/summary.html", {"prescription": prescription, "referrals": referrals})
 
 
 # --- Following up ------------------------------------------------------------------------------------
 
 
 @login_required
-def my_referrals(request: HttpRequest) -> HttpResponse:
-    if not permissions.follows_referrals(request.user):
+def my_prescriptions(request: HttpRequest) -> HttpResponse:
+    if not permissions.follows_prescriptions(request.user):
         raise Http404
     partnership = _partnership()
     target = partnership.response_target_days
@@ -301,112 +301,113 @@ def my_referrals(request: HttpRequest) -> HttpResponse:
         user=request.user, membership__status=Membership.Status.ACTIVE,
         membership__organisation__team_visibility=True,
     ).values("membership__organisation")
-    referrals = (
-        Referral.objects.visible_to(request.user)
-        .filter(status=Referral.Status.SENT)
+    prescriptions = (
+        Prescription.objects.visible_to(request.user)
+        .filter(status=Prescription.Status.SENT)
         .filter(Q(referrer=request.user) | Q(referring_organisation__in=team_orgs))
         .select_related("referrer")
-        .prefetch_related(Prefetch("items", queryset=ReferralItem.objects.select_related("service")
+        .prefetch_related(Prefetch("referrals", queryset=Referral.objects.select_related("service")
                                    .order_by("created_at")))
         .order_by("-sent_at")
     )
     attention_only = request.GET.get("show") == "attention"
     if attention_only:
         cutoff = overdue_before(timezone.localdate(), target)
-        needs_attention = ReferralItem.objects.filter(referral=OuterRef("pk")).filter(
-            Q(status=ReferralItem.Status.DECLINED, rerouted_to__isnull=True)
-            | Q(status=ReferralItem.Status.SENT, created_at__date__lt=cutoff)
+        needs_attention = Referral.objects.filter(prescription=OuterRef("pk")).filter(
+            Q(status=Referral.Status.DECLINED, rerouted_to__isnull=True)
+            | Q(status=Referral.Status.SENT, created_at__date__lt=cutoff)
         )
-        referrals = referrals.filter(Exists(needs_attention))
-    referrals = list(referrals[:200])
+        prescriptions = prescriptions.filter(Exists(needs_attention))
+    prescriptions = list(prescriptions[:200])
     today = timezone.localdate()
-    for referral in referrals:
-        for item in referral.items.all():
-            item.overdue = item.is_overdue(target, today)
-    drafts = Referral.objects.drafts_of(request.user).order_by("-updated_at")[:20]
+    for prescription in prescriptions:
+        for referral in prescription.referrals.all():
+            referral.overdue = referral.is_overdue(target, today)
+    drafts = Prescription.objects.drafts_of(request.user).order_by("-updated_at")[:20]
     return render(request, "referrals/mine.html", {
-        "referrals": referrals, "drafts": drafts, "attention_only": attention_only,
+        "prescriptions": prescriptions, "drafts": drafts, "attention_only": attention_only,
         "can_refer": permissions.is_referrer(request.user),
     })
 
 
 @login_required
-def referral_detail(request: HttpRequest, reference: str) -> HttpResponse:
-    own = Referral.objects.about_carer(request.user).filter(reference=reference).first()
-    if own is not None and not Referral.objects.visible_to(request.user).filter(pk=own.pk).exists():
+def prescription_detail(request: HttpRequest, reference: str) -> HttpResponse:
+    own = Prescription.objects.about_carer(request.user).filter(reference=reference).first()
+    if own is not None and not Prescription.objects.visible_to(request.user).filter(pk=own.pk).exists():
         return _carer_page(request, own)
-    referral = _visible_referral(request, reference)
-    services.carer_record_viewed(referral=referral, user=request.user, what="referral page")
-    return _detail_page(request, referral)
+    prescription = _visible_prescription(request, reference)
+    services.carer_record_viewed(prescription=prescription, user=request.user, what="referral page")
+    return _detail_page(request, prescription)
 
 
-def _detail_page(request: HttpRequest, referral: Referral, *, status: int = 200, cancel_form=None,
-                 cancel_item_id=None) -> HttpResponse:
-    items = list(referral.items.select_related("service__organisation", "suggested_service", "rerouted_from")
-                 .order_by("created_at"))
-    events = referral.events.select_related("actor", "item__service")
-    Notification.objects.in_app_for(request.user).about_items([item.pk for item in items]).mark_read()
-    is_manager = request.user.managed_partnerships.filter(partnership=referral.partnership).exists()
-    can_act = referral.referrer_id == request.user.pk
-    return render(request, "referrals/detail.html", {
-        "referral": referral, "items": items, "events": events, "can_cancel": can_act,
-        "can_reroute": can_act or is_manager, "needs": referral.needs.all(),
-        "cancel_form": cancel_form, "cancel_item_id": cancel_item_id,
-        "target": referral.partnership.response_target_days,
+def _detail_page(request: HttpRequest, prescription: Prescription, *, status: int = 200, cancel_form=None,
+                 cancel_referral_id=None) -> HttpResponse:
+    referrals = list(prescription.referrals
+                     .select_related("service__organisation", "suggested_service", "rerouted_from")
+                     .order_by("created_at"))
+    events = prescription.events.select_related("actor", "referral__service")
+    Notification.objects.in_app_for(request.user).about_referrals([referral.pk for referral in referrals]).mark_read()
+    is_manager = request.user.managed_partnerships.filter(partnership=prescription.partnership).exists()
+    can_act = prescription.referrer_id == request.user.pk
+    return render(request, "referrals/prescription.html", {
+        "prescription": prescription, "referrals": referrals, "events": events, "can_cancel": can_act,
+        "can_reroute": can_act or is_manager, "needs": prescription.needs.all(),
+        "cancel_form": cancel_form, "cancel_referral_id": cancel_referral_id,
+        "target": prescription.partnership.response_target_days,
     }, status=status)
 
 
-def _carer_page(request: HttpRequest, referral: Referral) -> HttpResponse:
+def _carer_page(request: HttpRequest, prescription: Prescription) -> HttpResponse:
     """A carer signed in sees what was sent and whom to contact — never the staff page, its notes or
     its timeline — until carers have pages of their own."""
-    items = referral.items.open().select_related("service__organisation").order_by("created_at")
-    return render(request, "referrals/carer_referral.html", {"referral": referral, "items": items})
+    referrals = prescription.referrals.open().select_related("service__organisation").order_by("created_at")
+    return render(request, "referrals/carer_referral.html", {"prescription": prescription, "referrals": referrals})
 
 
-def _item_of_visible_referral(request: HttpRequest, pk: uuid.UUID) -> ReferralItem:
-    referrals = Referral.objects.visible_to(request.user)
-    return get_object_or_404(ReferralItem.objects.filter(referral__in=referrals)
-                             .select_related("referral", "service"), pk=pk)
+def _referral_of_visible_prescription(request: HttpRequest, pk: uuid.UUID) -> Referral:
+    prescriptions = Prescription.objects.visible_to(request.user)
+    return get_object_or_404(Referral.objects.filter(prescription__in=prescriptions)
+                             .select_related("prescription", "service"), pk=pk)
 
 
 @login_required
 @require_POST
-def item_cancel(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
-    item = _item_of_visible_referral(request, pk)
-    if item.referral.referrer_id != request.user.pk:
+def referral_cancel(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
+    referral = _referral_of_visible_prescription(request, pk)
+    if referral.prescription.referrer_id != request.user.pk:
         raise Http404
     form = CancelForm(request.POST)
     if not form.is_valid():
-        referral = _visible_referral(request, item.referral.reference)
-        return _detail_page(request, referral, status=400, cancel_form=form, cancel_item_id=item.pk)
+        prescription = _visible_prescription(request, referral.prescription.reference)
+        return _detail_page(request, prescription, status=400, cancel_form=form, cancel_referral_id=referral.pk)
     try:
-        services.item_withdraw(item=item, actor=request.user, reason=form.cleaned_data["reason"])
-        messages.success(request, f"The referral to {item.service.name} has been cancelled.")
+        services.referral_withdraw(referral=referral, actor=request.user, reason=form.cleaned_data["reason"])
+        messages.success(request, f"The referral to {referral.service.name} has been cancelled.")
     except services.ReferralError as error:
         messages.error(request, str(error))
-    return redirect("referrals:detail", reference=item.referral.reference)
+    return redirect("referrals:prescription", reference=referral.prescription.reference)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def item_reroute(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
-    item = _item_of_visible_referral(request, pk)
-    is_manager = request.user.managed_partnerships.filter(partnership=item.referral.partnership_id).exists()
-    if item.referral.referrer_id != request.user.pk and not is_manager:
+def referral_reroute(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
+    referral = _referral_of_visible_prescription(request, pk)
+    is_manager = request.user.managed_partnerships.filter(partnership=referral.prescription.partnership_id).exists()
+    if referral.prescription.referrer_id != request.user.pk and not is_manager:
         raise Http404
-    options = services.reroute_options(item=item) if item.status == ReferralItem.Status.DECLINED else []
+    options = services.reroute_options(referral=referral) if referral.status == Referral.Status.DECLINED else []
     # The service the decliner suggested comes first.
-    options.sort(key=lambda match: match.service.id != item.suggested_service_id)
+    options.sort(key=lambda match: match.service.id != referral.suggested_service_id)
     form = RerouteForm(request.POST or None, choices=[(str(m.service.id), m.service.name) for m in options])
     if request.method == "POST" and form.is_valid():
         try:
-            new_item = services.item_reroute(item=item, actor=request.user,
+            new_referral = services.referral_reroute(referral=referral, actor=request.user,
                                              service_id=uuid.UUID(form.cleaned_data["service"]))
-            messages.success(request, f"The referral has been sent to {new_item.service.name}.")
-            return redirect("referrals:detail", reference=item.referral.reference)
+            messages.success(request, f"The referral has been sent to {new_referral.service.name}.")
+            return redirect("referrals:prescription", reference=referral.prescription.reference)
         except services.ReferralError as error:
             form.add_error("service", str(error))
-    return render(request, "referrals/reroute.html", {"item": item, "options": options, "form": form})
+    return render(request, "referrals/reroute.html", {"referral": referral, "options": options, "form": form})
 
 
 # --- Working the inbox ------------------------------------------------------------------------------
@@ -420,15 +421,15 @@ def inbox(request: HttpRequest) -> HttpResponse:
     if not permissions.is_coordinator(request.user):
         raise Http404
     partnership = _partnership()
-    items = ReferralItem.objects.for_inbox(request.user).filter(referral__partnership=partnership)
-    coordinated = Service.objects.filter(pk__in=items.values("service_id")).order_by("name")
-    counts = dict(items.values_list("status").annotate(n=Count("pk")).order_by())
+    referrals = Referral.objects.for_inbox(request.user).filter(prescription__partnership=partnership)
+    coordinated = Service.objects.filter(pk__in=referrals.values("service_id")).order_by("name")
+    counts = dict(referrals.values_list("status").annotate(n=Count("pk")).order_by())
     status = request.GET.get("status", "open")
     service_id = request.GET.get("service", "")
-    shown = items
+    shown = referrals
     if status == "open":
         shown = shown.open()
-    elif status in ReferralItem.Status.values:
+    elif status in Referral.Status.values:
         shown = shown.filter(status=status)
     else:
         status = "open"
@@ -441,98 +442,100 @@ def inbox(request: HttpRequest) -> HttpResponse:
     target = partnership.response_target_days
     today = timezone.localdate()
     shown = (shown.most_urgent_first(overdue_before=overdue_before(today, target))
-             .select_related("referral", "service"))
+             .select_related("prescription", "service"))
     page = _Paginator(shown, INBOX_PAGE_SIZE).get_page(request.GET.get("page"))
-    for item in page:
-        item.respond_by_date = add_working_days(timezone.localdate(item.created_at), target)
+    for referral in page:
+        referral.respond_by_date = add_working_days(timezone.localdate(referral.created_at), target)
     statuses = [("open", "Open", sum(counts.get(s, 0) for s in OPEN_STATUSES))] + [
-        (value, label, counts.get(value, 0)) for value, label in ReferralItem.Status.choices
+        (value, label, counts.get(value, 0)) for value, label in Referral.Status.choices
     ]
     querystring = request.GET.copy()
     querystring.pop("page", None)
     return render(request, "referrals/inbox.html", {
-        "items": page, "page": page, "statuses": statuses, "status": status, "services": coordinated,
+        "referrals": page, "page": page, "statuses": statuses, "status": status, "services": coordinated,
         "service_id": service_id, "target": target, "querystring": querystring.urlencode(),
     })
 
 
-def _inbox_item(request: HttpRequest, pk: uuid.UUID) -> ReferralItem:
+def _inbox_referral(request: HttpRequest, pk: uuid.UUID) -> Referral:
     return get_object_or_404(
-        ReferralItem.objects.for_inbox(request.user)
-        .select_related("referral__carer", "referral__referrer", "referral__referring_organisation",
-                        "referral__condition_group", "referral__partnership", "service__organisation",
+        Referral.objects.for_inbox(request.user)
+        .select_related("prescription__carer", "prescription__referrer", "prescription__referring_organisation",
+                        "prescription__condition_group", "prescription__partnership", "service__organisation",
                         "suggested_service"),
         pk=pk,
     )
 
 
 @login_required
-def item_detail(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
+def referral_detail(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     if not permissions.is_coordinator(request.user):
         raise Http404
-    item = _inbox_item(request, pk)
-    services.carer_record_viewed(referral=item.referral, user=request.user, what=f"referral to {item.service.name}")
+    referral = _inbox_referral(request, pk)
+    services.carer_record_viewed(prescription=referral.prescription, user=request.user,
+                                 what=f"referral to {referral.service.name}")
     # Seeing the referral is reading the notifications about it, however one got here.
-    Notification.objects.in_app_for(request.user).about_items([item.pk]).mark_read()
-    return _item_page(request, item)
+    Notification.objects.in_app_for(request.user).about_referrals([referral.pk]).mark_read()
+    return _referral_page(request, referral)
 
 
-def _item_page(request: HttpRequest, item: ReferralItem, status: int = 200, **forms) -> HttpResponse:
-    """The item page, with the forms a failed action sends back to show its errors."""
-    referral = item.referral
-    item.respond_by_date = item.respond_by(referral.partnership.response_target_days)
-    events = (ReferralEvent.objects.filter(referral=referral)
-              .filter(Q(item=item) | Q(item__isnull=True)).select_related("actor"))
+def _referral_page(request: HttpRequest, referral: Referral, status: int = 200, **forms) -> HttpResponse:
+    """The referral page, with the forms a failed action sends back to show its errors."""
+    prescription = referral.prescription
+    referral.respond_by_date = referral.respond_by(prescription.partnership.response_target_days)
+    events = (ReferralEvent.objects.filter(prescription=prescription)
+              .filter(Q(referral=referral) | Q(referral__isnull=True)).select_related("actor"))
     # Without control characters: PostgreSQL refuses a NUL in a query (a 500).
     search = " ".join(request.GET.get("suggest", "").translate(_CONTROL).split())[:100]
     context = {
-        "item": item, "referral": referral, "events": events, "suggest": search,
-        "needs": referral.needs.all(),
-        "decline_form": DeclineForm(options=services.suggestion_options(item=item, search=search)),
+        "referral": referral, "prescription": prescription, "events": events, "suggest": search,
+        "needs": prescription.needs.all(),
+        "decline_form": DeclineForm(options=services.suggestion_options(referral=referral, search=search)),
         "close_form": CloseForm(), "note_form": NoteForm(),
-        "target": referral.partnership.response_target_days, **forms,
+        "target": prescription.partnership.response_target_days, **forms,
     }
-    return render(request, "referrals/item.html", context, status=status)
+    return render(request, "referrals/referral.html", context, status=status)
 
 
 @login_required
 @require_POST
-def item_action(request: HttpRequest, pk: uuid.UUID, action: str) -> HttpResponse:
-    item = _inbox_item(request, pk)
+def referral_action(request: HttpRequest, pk: uuid.UUID, action: str) -> HttpResponse:
+    referral = _inbox_referral(request, pk)
     try:
         if action == "accept":
-            services.item_accept(item=item, actor=request.user)
+            services.referral_accept(referral=referral, actor=request.user)
             messages.success(request, "You have accepted the referral. Contact the carer next.")
         elif action == "decline":
-            form = DeclineForm(request.POST, options=services.suggestion_options(item=item),
-                               allowed=services.suggestable(item=item))
+            form = DeclineForm(request.POST, options=services.suggestion_options(referral=referral),
+                               allowed=services.suggestable(referral=referral))
             if not form.is_valid():
-                return _item_page(request, item, status=400, decline_form=form)
-            services.item_decline(item=item, actor=request.user, reason=form.cleaned_data["reason"],
+                return _referral_page(request, referral, status=400, decline_form=form)
+            services.referral_decline(referral=referral, actor=request.user, reason=form.cleaned_data["reason"],
                                   note=form.cleaned_data["note"],
                                   suggested_service=form.cleaned_data["suggested_service"])
             messages.success(request, "You have declined the referral. The referrer has been told.")
         elif action == "contact-attempt":
             form = NoteForm(request.POST)
             if not form.is_valid():
-                return _item_page(request, item, status=400, note_form=form)
-            services.item_record_contact_attempt(item=item, actor=request.user, note=form.cleaned_data["note"])
+                return _referral_page(request, referral, status=400, note_form=form)
+            services.referral_record_contact_attempt(referral=referral, actor=request.user,
+                                                     note=form.cleaned_data["note"])
             messages.success(request, "Contact attempt recorded.")
         elif action == "in-contact":
-            services.item_mark_in_contact(item=item, actor=request.user)
+            services.referral_mark_in_contact(referral=referral, actor=request.user)
             messages.success(request, "Recorded that you are in contact with the carer.")
         elif action == "close":
             form = CloseForm(request.POST)
             if not form.is_valid():
-                return _item_page(request, item, status=400, close_form=form)
-            services.item_close(item=item, actor=request.user, outcome=form.cleaned_data["outcome"],
+                return _referral_page(request, referral, status=400, close_form=form)
+            services.referral_close(referral=referral, actor=request.user, outcome=form.cleaned_data["outcome"],
                                 note=form.cleaned_data["note"])
             messages.success(request, "The referral is closed. The referrer has been told the outcome.")
         else:
             raise Http404
     except services.ReferralError as error:
         messages.error(request, str(error))
-    return redirect("referrals:item", pk=item.pk)
+    return redirect("referrals:referral", pk=referral.pk)
 
 
 # --- Notifications -----------------------------------------------------------------------------------
@@ -656,9 +659,9 @@ def _duplicate_page(request: HttpRequest, flag: PossibleDuplicate, *, status: in
                     error: str = "") -> HttpResponse:
     records = [flag.existing, flag.carer]
     services.carer_records_reviewed(carers=records, user=request.user)
-    opened = dict(ReferralItem.objects.open().filter(carer__in=records).values_list("carer")
+    opened = dict(Referral.objects.open().filter(carer__in=records).values_list("carer")
                   .annotate(n=Count("pk")).order_by())
-    sent = dict(Referral.objects.filter(carer__in=records, status=Referral.Status.SENT).values_list("carer")
+    sent = dict(Prescription.objects.filter(carer__in=records, status=Prescription.Status.SENT).values_list("carer")
                 .annotate(n=Count("pk")).order_by())
     rows = [{"carer": carer, "open": opened.get(carer.pk, 0), "sent": sent.get(carer.pk, 0)} for carer in records]
     return render(request, "referrals/possible_duplicate.html",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 import pytest
 
@@ -97,3 +98,26 @@ def personas(partnership) -> Personas:
     return Personas(referrer=referrer, coordinator=coordinator, org_admin=org_admin, manager=manager,
                     outsider=outsider, gp_practice=gp.organisation, charity=charity.organisation,
                     other_charity=other.organisation)
+
+
+@dataclass
+class Carers:
+    """Carers who sign in: "the carer it is about" and "another carer", for permission matrices."""
+
+    margaret: User  # Margaret Okafor, whom the journeys' prescriptions (prescription_data) are about
+    other: User  # another carer of the same partnership, whom none of them is about
+
+
+@pytest.fixture
+def carers(partnership) -> Carers:
+    """Margaret's record has her account whether it was made before or by a prescription the test sent."""
+    from referrals.models import Carer
+
+    margaret = Carer.objects.matchable().filter(
+        partnership=partnership, first_name="Margaret", last_name="Okafor", date_of_birth=date(1961, 3, 14)
+    ).first() or factories.CarerFactory(partnership=partnership, first_name="Margaret", last_name="Okafor",
+                                        date_of_birth=date(1961, 3, 14), postcode="GU1 4AB")
+    margaret.user = factories.UserFactory(email="margaret@example.net", first_name="Margaret", last_name="Okafor")
+    margaret.save(update_fields=["user"])
+    other = factories.CarerFactory(partnership=partnership, user=factories.UserFactory(email="other.carer@example.net"))
+    return Carers(margaret=margaret.user, other=other.user)

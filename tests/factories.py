@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import factory
 from django.utils import timezone
 
@@ -162,3 +164,92 @@ class ServiceFactory(factory.django.DjangoModelFactory):
         if create:
             Service.objects.filter(pk=self.pk).refresh_derived_fields()
             self.refresh_from_db()
+
+
+# --- The referral hub: carers, prescriptions, the referrals they send, the outbox ---------------------------
+
+# Never Margaret Okafor, whom the journeys write prescriptions about: a factory carer must not be her match.
+CARER_FIRST_NAMES = ["Ann", "Joseph", "Grace", "Dev", "Olu", "Beth", "Stan"]
+CARER_LAST_NAMES = ["Hughes", "Patel", "Ellis", "Novak", "Reid"]
+REFERENCE_ALPHABET = "34679ACDEFGHJKMNPQRTWXY"
+
+
+class CarerFactory(factory.django.DjangoModelFactory):
+    """A carer's record in a partnership; pass user=... for a carer who signs in."""
+
+    class Meta:
+        model = "referrals.Carer"
+
+    partnership = factory.SubFactory(PartnershipFactory)
+    first_name = factory.Iterator(CARER_FIRST_NAMES)
+    last_name = factory.Iterator(CARER_LAST_NAMES)
+    date_of_birth = factory.Sequence(lambda n: date(1950 + n % 40, 1 + n % 12, 1 + n % 28))
+    postcode = "GU1 4AB"
+    district = factory.LazyAttribute(lambda o: o.postcode.split()[0])
+    phone = factory.Sequence(lambda n: f"+447700900{n % 1000:03d}")  # Ofcom's drama range: reaches nobody
+    preferred_contact = "text"
+
+
+class PrescriptionFactory(factory.django.DjangoModelFactory):
+    """A sent prescription about `carer`, with the carer's details as given copied onto it (as sending does).
+    Pass status="draft" for a draft."""
+
+    class Meta:
+        model = "referrals.Prescription"
+        skip_postgeneration_save = True
+
+    carer = factory.SubFactory(CarerFactory)
+    partnership = factory.SelfAttribute("carer.partnership")
+    referring_organisation = factory.SubFactory(OrganisationFactory)
+    referrer = factory.SubFactory(UserFactory)
+    status = "sent"
+    reference = factory.Sequence(lambda n: "{}{}{}{}-{}{}{}{}".format(
+        *(REFERENCE_ALPHABET[n // len(REFERENCE_ALPHABET) ** i % len(REFERENCE_ALPHABET)] for i in range(8))))
+    carer_link = "new"
+    carer_first_name = factory.SelfAttribute("carer.first_name")
+    carer_last_name = factory.SelfAttribute("carer.last_name")
+    carer_date_of_birth = factory.SelfAttribute("carer.date_of_birth")
+    carer_postcode = factory.SelfAttribute("carer.postcode")
+    carer_phone = factory.SelfAttribute("carer.phone")
+    carer_email = factory.SelfAttribute("carer.email")
+    carer_preferred_contact = factory.SelfAttribute("carer.preferred_contact")
+    urgency = "routine"
+    consent_given = True
+    consent_method = "verbal"
+    consent_given_at = factory.LazyFunction(timezone.now)
+    sent_at = factory.LazyFunction(timezone.now)
+
+    @factory.post_generation
+    def needs(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.needs.set(extracted)
+
+
+class ReferralFactory(factory.django.DjangoModelFactory):
+    """One service's referral on a prescription (status "sent": waiting for the service to reply)."""
+
+    class Meta:
+        model = "referrals.Referral"
+
+    prescription = factory.SubFactory(PrescriptionFactory)
+    service = factory.SubFactory(ServiceFactory)
+    carer = factory.SelfAttribute("prescription.carer")
+    status = "sent"
+
+
+class NotificationFactory(factory.django.DjangoModelFactory):
+    """An outbox row about a referral, to a member of staff by email unless told otherwise."""
+
+    class Meta:
+        model = "referrals.Notification"
+
+    class Params:
+        referral = factory.SubFactory(ReferralFactory)
+
+    recipient_user = factory.SubFactory(UserFactory)
+    partnership = factory.SelfAttribute("referral.prescription.partnership")
+    event_key = factory.LazyAttribute(lambda o: f"item-routed:{o.referral.pk}")
+    recipient_key = factory.LazyAttribute(lambda o: f"user:{o.recipient_user.pk}")
+    channel = "email"
+    template = "item_routed"
+    context = factory.LazyAttribute(lambda o: {"referral": str(o.referral.pk), "service": str(o.referral.service_id)})

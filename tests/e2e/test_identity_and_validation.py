@@ -11,7 +11,7 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import Page, expect
 
-from referrals.models import Carer, PossibleDuplicate, Referral
+from referrals.models import Carer, PossibleDuplicate, Prescription
 from tests import factories
 
 from .test_referral_journeys import fill_in_margarets_prescription, menu, sign_in, sign_out
@@ -71,7 +71,7 @@ def test_check_your_answers_writes_dates_the_govuk_way_and_the_back_button_after
     expect(page.get_by_role("heading", level=1)).to_have_text("Referral sent")
     page.goto(check_your_answers)  # as the back button does, once the browser asks the server again
     expect(page.get_by_role("heading", level=1)).to_have_text("This prescription has already been sent")
-    reference = Referral.objects.get(status="sent").reference
+    reference = Prescription.objects.get(status="sent").reference
     page.get_by_role("link", name=f"Go to prescription {reference}").click()
     expect(page.get_by_text(f"Referral {reference}")).to_be_visible()
 
@@ -116,7 +116,7 @@ def test_a_carer_signed_in_sees_what_was_sent_and_whom_to_contact_not_the_staff_
 
     client.force_login(personas.referrer)
     response = client.post(reverse("referrals:new"), prescription_data(needs))
-    draft = Referral.objects.get(pk=response["Location"].split("/")[3])
+    draft = Prescription.objects.get(pk=response["Location"].split("/")[3])
     client.post(reverse("referrals:draft_services", args=[draft.pk]), {"services": [str(services.breaks.pk)]})
     client.post(reverse("referrals:draft_check", args=[draft.pk]))
     draft.refresh_from_db()
@@ -128,7 +128,7 @@ def test_a_carer_signed_in_sees_what_was_sent_and_whom_to_contact_not_the_staff_
     sign_in(page, carer_user)
     menu_links = page.get_by_role("navigation", name="Menu")
     expect(menu_links.get_by_role("link", name="Write a prescription")).to_have_count(0)
-    page.goto(reverse("referrals:detail", args=[draft.reference]))
+    page.goto(reverse("referrals:prescription", args=[draft.reference]))
     expect(page.get_by_role("heading", level=1)).to_have_text("Your carer's prescription")
     expect(page.get_by_text("Carers Breaks Guildford")).to_be_visible()
     expect(page.get_by_text("Husband has advanced dementia")).to_have_count(0)
@@ -148,7 +148,7 @@ def test_the_coordinator_searches_for_a_service_to_suggest_and_the_gp_sees_it_of
                              needs=[needs["peer-support"]], serves_whole_area=True)
     client.force_login(personas.referrer)
     response = client.post(reverse("referrals:new"), prescription_data(needs))
-    draft = Referral.objects.get(pk=response["Location"].split("/")[3])
+    draft = Prescription.objects.get(pk=response["Location"].split("/")[3])
     client.post(reverse("referrals:draft_services", args=[draft.pk]), {"services": [str(services.breaks.pk)]})
     client.post(reverse("referrals:draft_check", args=[draft.pk]))
     client.logout()
@@ -167,7 +167,7 @@ def test_the_coordinator_searches_for_a_service_to_suggest_and_the_gp_sees_it_of
         "radio", name=re.compile("Lantern Café for Carers")).check()
     page.get_by_role("button", name="Decline referral").click()
     expect(page.get_by_text("You have declined the referral")).to_be_visible()
-    assert draft.items.get().suggested_service.name == "Lantern Café for Carers"
+    assert draft.referrals.get().suggested_service.name == "Lantern Café for Carers"
 
 
 def test_drafts_are_listed_by_carer_and_date_and_deleted_after_asking(page: Page, services, can_sign_in, personas):
@@ -183,4 +183,4 @@ def test_drafts_are_listed_by_carer_and_date_and_deleted_after_asking(page: Page
     expect(page.get_by_role("heading", level=1)).to_have_text("Delete the draft for Dorothy Hale?")
     page.get_by_role("button", name="Delete draft").click()
     expect(page.get_by_text("The draft has been deleted.")).to_be_visible()
-    assert not Referral.objects.filter(status=Referral.Status.DRAFT).exists()
+    assert not Prescription.objects.filter(status=Prescription.Status.DRAFT).exists()

@@ -17,9 +17,9 @@ from referrals.models import (
     NAME_MAX,
     NOTE_MAX,
     Carer,
+    Prescription,
     Referral,
     ReferralEvent,
-    ReferralItem,
 )
 from tests.e2e.test_referral_journeys import sign_in, sign_out
 from tests.referrals.conftest import prescription_data
@@ -43,43 +43,43 @@ TIMELINE_NOTE = long_word("Nobodyansweredthephone", EVENT_NOTE_MAX)
 LONG_SURNAME = long_word("Okaforwilliamsonsmith", NAME_MAX - 20)
 
 
-def send(client, personas, services, needs, *, to: list, **carer) -> Referral:
+def send(client, personas, services, needs, *, to: list, **carer) -> Prescription:
     """A prescription sent by the GP through the form, as a referrer would send it."""
     client.force_login(personas.referrer)
     draft_url = client.post(reverse("referrals:new"), prescription_data(needs, **carer))["Location"]
-    draft = Referral.objects.get(pk=draft_url.split("/")[3])
+    draft = Prescription.objects.get(pk=draft_url.split("/")[3])
     client.post(reverse("referrals:draft_services", args=[draft.pk]), {"services": [str(s.pk) for s in to]})
     assert client.post(reverse("referrals:draft_check", args=[draft.pk])).status_code == 302
     client.logout()
     draft.refresh_from_db()
-    assert draft.status == Referral.Status.SENT
+    assert draft.status == Prescription.Status.SENT
     return draft
 
 
-def make_long(referral: Referral, **fields: str) -> None:
+def make_long(prescription: Prescription, **fields: str) -> None:
     """Write what no form would let through: the longest values the database takes, straight onto the
     prescription and onto its carer's record (the pages may show either)."""
-    Referral.objects.filter(pk=referral.pk).update(**{
+    Prescription.objects.filter(pk=prescription.pk).update(**{
         ("note" if name == "note" else f"carer_{name}"): value for name, value in fields.items()})
-    Carer.objects.filter(pk=referral.carer_id).update(**{
+    Carer.objects.filter(pk=prescription.carer_id).update(**{
         name: value for name, value in fields.items() if name != "note"})
 
 
 @pytest.fixture
-def long_text_referral(client, personas, services, needs) -> Referral:
+def long_text_prescription(client, personas, services, needs) -> Prescription:
     """Margaret's prescription, whose note, accessibility needs, name, email address and a timeline note are
     each one unbroken word — as long as the database allows."""
-    referral = send(client, personas, services, needs, to=[services.breaks, services.listening])
-    make_long(referral, note=NOTE, accessibility_needs=ACCESSIBILITY_NEEDS, email=LONG_EMAIL,
+    prescription = send(client, personas, services, needs, to=[services.breaks, services.listening])
+    make_long(prescription, note=NOTE, accessibility_needs=ACCESSIBILITY_NEEDS, email=LONG_EMAIL,
               last_name=LONG_SURNAME)
-    item = referral.items.get(service=services.breaks)
-    ReferralEvent.objects.create(referral=referral, item=item, actor=personas.coordinator,
+    referral = prescription.referrals.get(service=services.breaks)
+    ReferralEvent.objects.create(prescription=prescription, referral=referral, actor=personas.coordinator,
                                  kind=ReferralEvent.Kind.CONTACT_ATTEMPT, note=TIMELINE_NOTE)
-    return referral
+    return prescription
 
 
 @pytest.fixture
-def several_referrals(client, personas, services, needs) -> list[Referral]:
+def several_prescriptions(client, personas, services, needs) -> list[Prescription]:
     """Three prescriptions to the coordinator's services, one for a carer with a very long name."""
     margaret = send(client, personas, services, needs, to=[services.breaks, services.counselling])
     ade = send(client, personas, services, needs, to=[services.breaks], first_name="Ade", last_name="Bello",
@@ -131,21 +131,21 @@ def assert_no_sideways_scrolling(page: Page) -> None:
 
 
 def test_a_long_word_in_a_note_wraps_on_the_referrers_and_the_coordinators_pages(
-        page: Page, long_text_referral, can_sign_in, personas, services):
-    referral = long_text_referral
+        page: Page, long_text_prescription, can_sign_in, personas, services):
+    prescription = long_text_prescription
     sign_in(page, personas.referrer)
-    page.goto(reverse("referrals:detail", args=[referral.reference]))
-    expect(page.get_by_text(f"Referral {referral.reference}")).to_be_visible()
+    page.goto(reverse("referrals:prescription", args=[prescription.reference]))
+    expect(page.get_by_text(f"Referral {prescription.reference}")).to_be_visible()
     assert_no_sideways_scrolling(page)
-    page.goto(reverse("referrals:summary", args=[referral.reference]))
+    page.goto(reverse("referrals:summary", args=[prescription.reference]))
     expect(page.get_by_role("heading", level=1)).to_have_text("Your carer's prescription")
     assert_no_sideways_scrolling(page)
     sign_out(page)
 
     sign_in(page, personas.coordinator)
-    item = referral.items.get(service=services.breaks)
-    page.goto(reverse("referrals:item", args=[item.pk]))
-    expect(page.get_by_text(f"Referral {referral.reference} to Carers Breaks Guildford")).to_be_visible()
+    referral = prescription.referrals.get(service=services.breaks)
+    page.goto(reverse("referrals:referral", args=[referral.pk]))
+    expect(page.get_by_text(f"Referral {prescription.reference} to Carers Breaks Guildford")).to_be_visible()
     # The long words are on the page, whole (wrapped, not cut short).
     for text in (f"Margaret {LONG_SURNAME}", NOTE, ACCESSIBILITY_NEEDS, LONG_EMAIL, TIMELINE_NOTE):
         expect(page.get_by_text(text, exact=True).first).to_be_visible()
@@ -182,13 +182,13 @@ def assert_table_reflows(page: Page, columns: list[str]) -> None:
     page.set_viewport_size(WIDE)
 
 
-def test_inbox_and_my_referrals_tables_reflow_at_320_css_pixels(page: Page, several_referrals, can_sign_in,
+def test_inbox_and_my_referrals_tables_reflow_at_320_css_pixels(page: Page, several_prescriptions, can_sign_in,
                                                                    personas):
     sign_in(page, personas.coordinator)
     page.goto(reverse("referrals:inbox"))
     expect(page.get_by_role("heading", level=1)).to_have_text("Referral inbox")
     expect(page.get_by_role("link", name=f"Bartholomew {LONG_SURNAME}")).to_have_count(2)
-    assert ReferralItem.objects.count() == 5
+    assert Referral.objects.count() == 5
     assert_table_reflows(page, ["Carer", "Service", "Urgency", "Received", "Status"])
     sign_out(page)
 

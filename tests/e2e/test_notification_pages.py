@@ -8,19 +8,19 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from referrals.models import Notification, Referral
+from referrals.models import Notification, Prescription
 from tests.e2e.test_referral_journeys import menu, sign_in, sign_out
 from tests.referrals.conftest import prescription_data
 
 from .harness import layout
 
 
-def send_to_breaks(client, personas, services, needs, **carer) -> Referral:
+def send_to_breaks(client, personas, services, needs, **carer) -> Prescription:
     """A prescription sent by the GP to the breaks service (the live server commits, so the notifications
     are delivered as they would be by a worker)."""
     client.force_login(personas.referrer)
     draft_url = client.post("/prescriptions/new/", prescription_data(needs, **carer))["Location"]
-    draft = Referral.objects.get(pk=draft_url.split("/")[3])
+    draft = Prescription.objects.get(pk=draft_url.split("/")[3])
     client.post(f"/prescriptions/drafts/{draft.pk}/services/", {"services": [str(services.breaks.pk)]})
     assert client.post(f"/prescriptions/drafts/{draft.pk}/check/").status_code == 302
     client.logout()
@@ -29,19 +29,19 @@ def send_to_breaks(client, personas, services, needs, **carer) -> Referral:
 
 
 @pytest.fixture
-def sent_referral(client, personas, services, needs) -> Referral:
+def sent_prescription(client, personas, services, needs) -> Prescription:
     """Margaret's prescription, sent to the breaks service."""
     return send_to_breaks(client, personas, services, needs)
 
 
 @pytest.fixture
-def waiting_item(client, personas, services, needs):
+def waiting_referral(client, personas, services, needs):
     """An earlier referral to the breaks service that the coordinator has seen but not yet answered."""
     earlier = send_to_breaks(client, personas, services, needs, first_name="Ade", last_name="Bello",
                              phone="07700 900999", postcode="GU2 7XH")
     seen = Notification.objects.in_app_for(personas.coordinator)
-    seen.about_items(earlier.items.values_list("pk", flat=True)).mark_read()
-    return earlier.items.get()
+    seen.about_referrals(earlier.referrals.values_list("pk", flat=True)).mark_read()
+    return earlier.referrals.get()
 
 
 def assert_reflows(page: Page) -> None:
@@ -51,15 +51,15 @@ def assert_reflows(page: Page) -> None:
 
 
 def test_coordinator_reads_notifications_and_chooses_a_daily_digest_and_the_manager_retries_a_failed_message(
-        page: Page, sent_referral, waiting_item, can_sign_in, personas):
-    reference = sent_referral.reference
-    item = waiting_item  # reminded about; opening Margaret's referral does not read its reminder
+        page: Page, sent_prescription, waiting_referral, can_sign_in, personas):
+    reference = sent_prescription.reference
+    referral = waiting_referral  # reminded about; opening Margaret's referral does not read its reminder
     Notification.objects.create(
-        partnership=sent_referral.partnership, event_key=f"item-reminder:{item.pk}",
+        partnership=sent_prescription.partnership, event_key=f"item-reminder:{referral.pk}",
         recipient_key=f"user:{personas.coordinator.pk}", recipient_user=personas.coordinator, channel="in_app",
-        template="item_reminder", context={"item": str(item.pk), "target_days": 3},
+        template="item_reminder", context={"referral": str(referral.pk), "target_days": 3},
     )
-    carer_message = Notification.objects.get(recipient_carer=sent_referral.carer)
+    carer_message = Notification.objects.get(recipient_carer=sent_prescription.carer)
     Notification.objects.filter(pk=carer_message.pk).update(status=Notification.Status.FAILED, attempts=1,
                                                            last_error="No mobile number")
 

@@ -12,7 +12,7 @@ from django.urls import reverse
 from playwright.sync_api import Page, expect
 
 from partnership.models import User
-from referrals.models import REFERENCE_ALPHABET, Notification, Referral
+from referrals.models import REFERENCE_ALPHABET, Notification, Prescription
 from tests import factories
 from tests.factories import TEST_PASSWORD
 from tests.referrals.conftest import prescription_data
@@ -21,18 +21,18 @@ REFERENCE = re.compile(f"^[{REFERENCE_ALPHABET}]{{4}}-[{REFERENCE_ALPHABET}]{{4}
 
 
 @pytest.fixture
-def sent_referral(client, personas, services, needs) -> Referral:
+def sent_prescription(client, personas, services, needs) -> Prescription:
     """Margaret's prescription, sent by the GP to the breaks service and the listening line (no browser)."""
     client.force_login(personas.referrer)
     response = client.post(reverse("referrals:new"), prescription_data(needs))
     assert response.status_code == 302
-    draft = Referral.objects.get(pk=response["Location"].split("/")[3])
+    draft = Prescription.objects.get(pk=response["Location"].split("/")[3])
     client.post(reverse("referrals:draft_services", args=[draft.pk]),
                 {"services": [str(services.breaks.pk), str(services.listening.pk)]})
     assert client.post(reverse("referrals:draft_check", args=[draft.pk])).status_code == 302
     client.logout()
     draft.refresh_from_db()
-    assert draft.status == Referral.Status.SENT
+    assert draft.status == Prescription.Status.SENT
     return draft
 
 
@@ -57,7 +57,7 @@ def menu(page: Page, name: str) -> None:
     expect(page.get_by_role("heading", level=1)).to_be_visible()
 
 
-def open_inbox_item(page: Page, carer: str, service: str) -> None:
+def open_inbox_referral(page: Page, carer: str, service: str) -> None:
     menu(page, "Referral inbox")
     expect(page.get_by_role("heading", level=1)).to_have_text("Referral inbox")
     row = page.get_by_role("row").filter(has_text=service)
@@ -66,7 +66,7 @@ def open_inbox_item(page: Page, carer: str, service: str) -> None:
     expect(page.get_by_text(f"to {service}").first).to_be_visible()
 
 
-def open_my_referral(page: Page, reference: str) -> None:
+def open_my_prescription(page: Page, reference: str) -> None:
     menu(page, "My referrals")
     expect(page.get_by_role("heading", level=1)).to_have_text("My referrals")
     page.get_by_role("link", name=reference).click()
@@ -123,17 +123,17 @@ def test_gp_writes_and_sends_a_prescription_in_four_submissions_or_fewer(page: P
 
     expect(page.get_by_role("heading", level=1)).to_have_text("Referral sent")
     expect(page.get_by_text(REFERENCE)).to_be_visible()
-    referral = Referral.objects.get(status=Referral.Status.SENT)
-    expect(page.get_by_text("The carer's reference is")).to_contain_text(referral.reference)
+    prescription = Prescription.objects.get(status=Prescription.Status.SENT)
+    expect(page.get_by_text("The carer's reference is")).to_contain_text(prescription.reference)
     assert len(submissions) <= 4, submissions
-    assert set(referral.items.values_list("service__name", flat=True)) == {
+    assert set(prescription.referrals.values_list("service__name", flat=True)) == {
         "Carers Breaks Guildford", "Carers Counselling Guildford"}
 
 
-def test_coordinator_accepts_and_closes_and_the_gp_sees_the_outcome(page: Page, sent_referral, can_sign_in,
+def test_coordinator_accepts_and_closes_and_the_gp_sees_the_outcome(page: Page, sent_prescription, can_sign_in,
                                                                     personas):
     sign_in(page, personas.coordinator)
-    open_inbox_item(page, "Margaret Okafor", "Carers Breaks Guildford")
+    open_inbox_referral(page, "Margaret Okafor", "Carers Breaks Guildford")
     page.get_by_role("button", name="Accept referral").click()
     expect(page.get_by_text("You have accepted the referral")).to_be_visible()
 
@@ -144,18 +144,18 @@ def test_coordinator_accepts_and_closes_and_the_gp_sees_the_outcome(page: Page, 
     sign_out(page)
 
     sign_in(page, personas.referrer)
-    open_my_referral(page, sent_referral.reference)
+    open_my_prescription(page, sent_prescription.reference)
     expect(page.get_by_role("heading", level=1)).to_have_text("Margaret Okafor")
     breaks = page.locator(".app-result").filter(has=page.get_by_role("heading", name="Carers Breaks Guildford"))
     expect(breaks).to_contain_text("Closed: supported")
 
 
-def test_coordinator_declines_and_the_gp_sends_it_to_the_next_matching_service(page: Page, sent_referral,
+def test_coordinator_declines_and_the_gp_sends_it_to_the_next_matching_service(page: Page, sent_prescription,
                                                                                can_sign_in, personas, needs):
     factories.ServiceFactory(organisation=personas.other_charity, name="Woking Sitting Service",
                              needs=[needs["breaks-sitting"]], serves_whole_area=True)
     sign_in(page, personas.coordinator)
-    open_inbox_item(page, "Margaret Okafor", "Carers Breaks Guildford")
+    open_inbox_referral(page, "Margaret Okafor", "Carers Breaks Guildford")
     page.get_by_text("Decline this referral").click()
     page.get_by_role("group", name="Why are you declining this referral?").get_by_label(
         "We have no capacity at the moment").check()
@@ -164,7 +164,7 @@ def test_coordinator_declines_and_the_gp_sends_it_to_the_next_matching_service(p
     sign_out(page)
 
     sign_in(page, personas.referrer)
-    open_my_referral(page, sent_referral.reference)
+    open_my_prescription(page, sent_prescription.reference)
     page.get_by_role("link", name="Send to another service instead of Carers Breaks Guildford").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Send to another service")
     options = page.get_by_role("group", name="The next matching services")
@@ -191,7 +191,7 @@ def test_a_prescription_sent_in_the_browser_reaches_everyone_the_table_names_thr
     page.get_by_role("button", name="Send referral").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Referral sent")
 
-    referral = Referral.objects.get(status=Referral.Status.SENT)
+    prescription = Prescription.objects.get(status=Prescription.Status.SENT)
     rows = Notification.objects.all()
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline and (rows.count() == 0 or rows.exclude(status="sent").exists()):
@@ -201,9 +201,9 @@ def test_a_prescription_sent_in_the_browser_reaches_everyone_the_table_names_thr
     assert sorted(rows.values_list("template", "channel", "recipient_key", "status")) == sorted(
         [("item_routed", channel, f"user:{personas.coordinator.pk}", "sent")
          for channel in ("email", "in_app") for _ in range(2)]
-        + [("prescription_sent", "sms", f"carer:{referral.carer_id}", "sent")])
+        + [("prescription_sent", "sms", f"carer:{prescription.carer_id}", "sent")])
     assert sorted(m.subject for m in mail.outbox) == [
         "A new referral for Carers Breaks Guildford", "A new referral for Carers Counselling Guildford"]
     [sms] = fake_notify.sms()
-    assert sms["phone_number"] == "+447700900123" and referral.reference in sms["personalisation"]["body"]
+    assert sms["phone_number"] == "+447700900123" and prescription.reference in sms["personalisation"]["body"]
     assert all(row.attempts == 1 for row in rows)

@@ -26,7 +26,7 @@ from organisations.models import (
     TaxonomyTerm,
 )
 from partnership.models import Partnership, PartnershipManager, User
-from referrals.models import Carer, Referral, ReferralItem
+from referrals.models import Carer, Prescription, Referral
 
 pytestmark = pytest.mark.django_db
 
@@ -271,13 +271,14 @@ def test_reset_also_clears_referrals_made_in_the_demo(demo):
     service = Service.objects.listed(demo).first()
     carer = Carer.objects.create(partnership=demo, first_name="Ann", last_name="Example",
                                  date_of_birth="1960-01-01", postcode="GU1 1AA", district="GU1")
-    referral = Referral.objects.create(partnership=demo, carer=carer, referring_organisation=service.organisation)
-    ReferralItem.objects.create(referral=referral, service=service, carer=carer)
+    prescription = Prescription.objects.create(partnership=demo, carer=carer,
+                                               referring_organisation=service.organisation)
+    Referral.objects.create(prescription=prescription, service=service, carer=carer)
 
     seed("--reset")
 
     # The referral made in the demo is gone; the demo's own prescriptions are seeded afresh.
-    assert not Referral.objects.filter(pk=referral.pk).exists()
+    assert not Prescription.objects.filter(pk=prescription.pk).exists()
     assert not Carer.objects.filter(first_name="Ann", last_name="Example").exists()
-    assert Referral.objects.filter(status="sent").count() == 10
+    assert Prescription.objects.filter(status="sent").count() == 10
     assert Service.objects.filter(pk=service.pk).exists()  # the same stable id, recreated

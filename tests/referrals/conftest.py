@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 
 from organisations.models import Service
-from referrals.models import Referral
+from referrals.models import Prescription
 from tests import factories
 
 
@@ -69,10 +69,10 @@ def prescription_data(taxonomy, **overrides) -> dict:
 def write_prescription(client, needs):
     """Fill in the form as a signed-in frontline worker; returns the draft the form made."""
 
-    def write(**overrides) -> Referral:
+    def write(**overrides) -> Prescription:
         response = client.post(reverse("referrals:new"), prescription_data(needs, **overrides))
         assert response.status_code == 302, response.context["form"].errors if response.context else response
-        return Referral.objects.get(pk=response["Location"].split("/")[3])
+        return Prescription.objects.get(pk=response["Location"].split("/")[3])
 
     return write
 
@@ -81,7 +81,7 @@ def write_prescription(client, needs):
 def send(client):
     """Choose services on the draft and send it; returns the sent referral."""
 
-    def send_(draft: Referral, services: list[Service] | None = None) -> Referral:
+    def send_(draft: Prescription, services: list[Service] | None = None) -> Prescription:
         if services is not None:
             client.post(reverse("referrals:draft_services", args=[draft.pk]),
                         {"services": [str(s.pk) for s in services]})
@@ -92,16 +92,16 @@ def send(client):
         response = client.post(reverse("referrals:draft_check", args=[draft.pk]))
         assert response.status_code == 302
         draft.refresh_from_db()
-        assert draft.status == Referral.Status.SENT
+        assert draft.status == Prescription.Status.SENT
         return draft
 
     return send_
 
 
 @pytest.fixture
-def sent_referral(client, personas, directory, write_prescription, send) -> Referral:
+def sent_prescription(client, personas, directory, write_prescription, send) -> Prescription:
     """Margaret's prescription, sent by the GP to the breaks service and the listening line."""
     client.force_login(personas.referrer)
-    referral = send(write_prescription(), services=[directory.breaks, directory.listening])
+    prescription = send(write_prescription(), services=[directory.breaks, directory.listening])
     client.logout()
-    return referral
+    return prescription

@@ -9,7 +9,7 @@ import uuid
 import pytest
 from django.urls import reverse
 
-from referrals.models import Carer, Referral, ReferralEvent, ReferralItem
+from referrals.models import Carer, Prescription, Referral, ReferralEvent
 from tests import factories
 
 from .conftest import prescription_data
@@ -27,7 +27,7 @@ BAD_VALUES = {
 
 
 def counts() -> dict[str, int]:
-    return {"referrals": Referral.objects.count(), "items": ReferralItem.objects.count(),
+    return {"prescriptions": Prescription.objects.count(), "referrals": Referral.objects.count(),
             "events": ReferralEvent.objects.count(), "carers": Carer.objects.count()}
 
 
@@ -59,7 +59,7 @@ def test_a_draft_with_nul_bytes_is_saved_without_them_and_opens_again(client, gp
                              note="Exhausted.\x00 Call after six.")
     response = client.post(reverse("referrals:new"), data)
     assert response.status_code == 302 and response["Location"] == reverse("referrals:mine")
-    draft = Referral.objects.get(status=Referral.Status.DRAFT)
+    draft = Prescription.objects.get(status=Prescription.Status.DRAFT)
     typed = draft.draft_data["form"]
     assert typed["first_name"] == ["Margaret"] and typed["last_name"] == ["Okafor"]
     assert typed["note"] == ["Exhausted. Call after six."]
@@ -75,7 +75,7 @@ def test_an_empty_form_saved_as_a_draft_asks_for_the_carers_name_and_saves_nothi
     assert response.status_code == 400
     body = response.content.decode()
     assert "govuk-error-summary" in body and "Enter the carer&#x27;s name to save a draft" in body
-    assert not Referral.objects.exists()
+    assert not Prescription.objects.exists()
 
 
 # --- The form's token -----------------------------------------------------------------------------
@@ -89,7 +89,7 @@ def test_a_malformed_form_token_is_a_400_and_saves_nothing(client, gp, directory
     body = response.content.decode()
     assert "govuk-error-summary" in body and "This form could not be saved" in body
     assert 'value="Margaret"' in body  # what was typed is kept
-    assert not Referral.objects.exists()
+    assert not Prescription.objects.exists()
 
 
 @pytest.mark.parametrize("action", ["continue", "draft"])
@@ -101,7 +101,7 @@ def test_another_persons_draft_token_is_refused_with_a_message_and_their_draft_i
     client.force_login(colleague)
     client.post(reverse("referrals:new"), prescription_data(needs, action="draft", token=token, first_name="Ade",
                                                             last_name="Bello"))
-    theirs = Referral.objects.get(referrer=colleague)
+    theirs = Prescription.objects.get(referrer=colleague)
     kept = theirs.draft_data
 
     client.force_login(personas.referrer)
@@ -112,8 +112,8 @@ def test_another_persons_draft_token_is_refused_with_a_message_and_their_draft_i
     assert "This form has already been used" in body.split('class="govuk-error-summary"')[1].split("</ul>")[0]
     theirs.refresh_from_db()
     assert theirs.draft_data == kept and theirs.referrer == colleague
-    assert theirs.status == Referral.Status.DRAFT
-    assert Referral.objects.count() == 1
+    assert theirs.status == Prescription.Status.DRAFT
+    assert Prescription.objects.count() == 1
 
 
 # --- Every form of the journey, with every bad value in every field -------------------------------
@@ -126,7 +126,7 @@ PRESCRIPTION_FIELDS = [
 ]
 
 
-def _prescription_form(client, needs, bad: str) -> list[Referral]:
+def _prescription_form(client, needs, bad: str) -> list[Prescription]:
     """Each field bad in turn, then every field bad at once, by Continue and by Save as draft. A valid
     submission makes one draft and nothing else; anything else saves nothing."""
     drafts = []
@@ -138,9 +138,9 @@ def _prescription_form(client, needs, bad: str) -> list[Referral]:
             response = client.post(reverse("referrals:new"), data)
             assert_safe(response)
             if response.status_code == 302:
-                assert counts() == changed(before, referrals=1), (action, fields)
-                draft = Referral.objects.order_by("created_at").last()
-                assert draft.status == Referral.Status.DRAFT
+                assert counts() == changed(before, prescriptions=1), (action, fields)
+                draft = Prescription.objects.order_by("created_at").last()
+                assert draft.status == Prescription.Status.DRAFT
                 assert "\\u0000" not in json.dumps(draft.draft_data)
                 drafts.append(draft)
             else:
@@ -148,7 +148,7 @@ def _prescription_form(client, needs, bad: str) -> list[Referral]:
     return drafts
 
 
-def _choose_services(client, draft: Referral, bad: str, valid: list[str]) -> None:
+def _choose_services(client, draft: Prescription, bad: str, valid: list[str]) -> None:
     for services in ([bad], [*valid, bad]):
         before, saved = counts(), dict(draft.draft_data)
         response = client.post(reverse("referrals:draft_services", args=[draft.pk]), {"services": services})
@@ -160,20 +160,20 @@ def _choose_services(client, draft: Referral, bad: str, valid: list[str]) -> Non
     assert response.status_code == 302
 
 
-def _item_action(client, item: ReferralItem, action: str, data: dict, *, valid: bool, **expected) -> None:
+def _referral_action(client, referral: Referral, action: str, data: dict, *, valid: bool, **expected) -> None:
     """Post a coordinator's action; a valid one changes what it should, anything else nothing at all."""
     before = counts()
-    was = ReferralItem.objects.values().get(pk=item.pk)
-    response = client.post(reverse("referrals:item_action", args=[item.pk, action]), data)
+    was = Referral.objects.values().get(pk=referral.pk)
+    response = client.post(reverse("referrals:referral_action", args=[referral.pk, action]), data)
     assert_safe(response)
-    item.refresh_from_db()
+    referral.refresh_from_db()
     if valid and response.status_code == 302:
         assert counts() == changed(before, events=1), (action, data)
         for name, value in expected.items():
-            assert getattr(item, name) == value, (action, name)
+            assert getattr(referral, name) == value, (action, name)
     else:
         assert response.status_code == 400, (action, data)
-        assert counts() == before and ReferralItem.objects.values().get(pk=item.pk) == was, (action, data)
+        assert counts() == before and Referral.objects.values().get(pk=referral.pk) == was, (action, data)
 
 
 @pytest.mark.slow
@@ -193,7 +193,7 @@ def test_no_form_of_the_journey_gives_a_500_echoes_markup_or_saves_half_of_a_sub
     # Choosing services, then checking the answers and sending (a POST with nothing to type: anything
     # posted with it is ignored, and it sends the prescription once).
     response = client.post(reverse("referrals:new"), prescription_data(needs))
-    draft = Referral.objects.get(pk=response["Location"].split("/")[3])
+    draft = Prescription.objects.get(pk=response["Location"].split("/")[3])
     valid = [str(directory.breaks.pk), str(directory.counselling.pk), str(directory.listening.pk)]
     _choose_services(client, draft, bad, valid)
     before = counts()
@@ -201,46 +201,47 @@ def test_no_form_of_the_journey_gives_a_500_echoes_markup_or_saves_half_of_a_sub
                            {"services": bad, "note": bad, "first_name": bad})
     assert_safe(response)
     assert response.status_code == 302 and response["Location"].endswith("/sent/")
-    assert counts() == changed(before, items=3, events=4, carers=1)
-    referral = Referral.objects.get(pk=draft.pk)
-    assert referral.status == Referral.Status.SENT and bad not in referral.carer_first_name
-    breaks, counselling, listening = (referral.items.get(service=s) for s in
+    assert counts() == changed(before, referrals=3, events=4, carers=1)
+    prescription = Prescription.objects.get(pk=draft.pk)
+    assert prescription.status == Prescription.Status.SENT and bad not in prescription.carer_first_name
+    breaks, counselling, listening = (prescription.referrals.get(service=s) for s in
                                       (directory.breaks, directory.counselling, directory.listening))
-    assert_safe(client.get(reverse("referrals:sent", args=[referral.reference])))
+    assert_safe(client.get(reverse("referrals:sent", args=[prescription.reference])))
 
     # The coordinator declines one, works another to its close.
     client.force_login(personas.coordinator)
-    assert_safe(client.get(reverse("referrals:item", args=[counselling.pk]), {"suggest": bad}))
-    _item_action(client, counselling, "decline", {"reason": bad, "note": bad, "suggested_service": bad}, valid=False)
-    _item_action(client, counselling, "decline", {"reason": "no_capacity", "suggested_service": bad}, valid=False)
-    _item_action(client, counselling, "decline", {"reason": "other", "note": bad}, valid=True,
-                 status=ReferralItem.Status.DECLINED, decline_reason="other")
-    client.post(reverse("referrals:item_action", args=[breaks.pk, "accept"]))
-    _item_action(client, breaks, "contact-attempt", {"note": bad}, valid=True, contact_attempts=1)
-    _item_action(client, breaks, "close", {"outcome": bad, "note": bad}, valid=False)
-    _item_action(client, breaks, "close", {"outcome": "supported", "note": bad}, valid=True,
-                 status=ReferralItem.Status.CLOSED, outcome="supported")
-    for item in (breaks, counselling):
-        assert_safe(client.get(reverse("referrals:item", args=[item.pk])))
+    assert_safe(client.get(reverse("referrals:referral", args=[counselling.pk]), {"suggest": bad}))
+    _referral_action(client, counselling, "decline", {"reason": bad, "note": bad, "suggested_service": bad},
+                     valid=False)
+    _referral_action(client, counselling, "decline", {"reason": "no_capacity", "suggested_service": bad}, valid=False)
+    _referral_action(client, counselling, "decline", {"reason": "other", "note": bad}, valid=True,
+                 status=Referral.Status.DECLINED, decline_reason="other")
+    client.post(reverse("referrals:referral_action", args=[breaks.pk, "accept"]))
+    _referral_action(client, breaks, "contact-attempt", {"note": bad}, valid=True, contact_attempts=1)
+    _referral_action(client, breaks, "close", {"outcome": bad, "note": bad}, valid=False)
+    _referral_action(client, breaks, "close", {"outcome": "supported", "note": bad}, valid=True,
+                 status=Referral.Status.CLOSED, outcome="supported")
+    for referral in (breaks, counselling):
+        assert_safe(client.get(reverse("referrals:referral", args=[referral.pk])))
 
     # The referrer re-routes the declined one and cancels the third.
     client.force_login(personas.referrer)
     before = counts()
-    response = client.post(reverse("referrals:item_reroute", args=[counselling.pk]), {"service": bad})
+    response = client.post(reverse("referrals:referral_reroute", args=[counselling.pk]), {"service": bad})
     assert_safe(response)
     assert response.status_code == 200 and counts() == before
-    assert not ReferralItem.objects.filter(rerouted_from=counselling).exists()
+    assert not Referral.objects.filter(rerouted_from=counselling).exists()
     before = counts()
-    response = client.post(reverse("referrals:item_cancel", args=[listening.pk]), {"reason": bad})
+    response = client.post(reverse("referrals:referral_cancel", args=[listening.pk]), {"reason": bad})
     assert_safe(response)
     listening.refresh_from_db()
     if response.status_code == 302:
-        assert counts() == changed(before, events=1) and listening.status == ReferralItem.Status.WITHDRAWN
+        assert counts() == changed(before, events=1) and listening.status == Referral.Status.WITHDRAWN
     else:
         assert response.status_code == 400
-        assert counts() == before and listening.status == ReferralItem.Status.SENT
-    for page in ("referrals:detail", "referrals:summary"):
-        assert_safe(client.get(reverse(page, args=[referral.reference])))
+        assert counts() == before and listening.status == Referral.Status.SENT
+    for page in ("referrals:prescription", "referrals:summary"):
+        assert_safe(client.get(reverse(page, args=[prescription.reference])))
     assert_safe(client.get(reverse("referrals:mine")))
 
     # The directory search and the inbox, with the bad value in each parameter and in all at once.

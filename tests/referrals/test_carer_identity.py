@@ -15,7 +15,7 @@ import pytest
 from django.urls import reverse
 
 from referrals.identity import Identity, Strength, compare
-from referrals.models import Carer, Notification, PossibleDuplicate, Referral
+from referrals.models import Carer, Notification, PossibleDuplicate, Prescription
 from referrals.services import CarerDetails, carer_find_or_create
 
 pytestmark = pytest.mark.django_db
@@ -97,7 +97,7 @@ def test_a_phone_of_no_digits_never_files_a_new_carer_under_one_without_a_phone(
         carer, link = carer_find_or_create(partnership=partnership, details=details(
             first_name="Brenda", last_name="Smith", date_of_birth=date(1980, 1, day), postcode="RH1 1AA",
             phone=phone))
-        assert carer != margaret and link == Referral.CarerLink.NEW
+        assert carer != margaret and link == Prescription.CarerLink.NEW
         assert not carer.duplicate_flags.exists()
 
 
@@ -106,7 +106,7 @@ def test_another_persons_email_makes_a_new_flagged_record_and_writes_nothing_ont
     carer, link = carer_find_or_create(partnership=partnership, details=details(
         first_name="Brenda", last_name="Smith", date_of_birth=date(1980, 1, 1), postcode="RH1 1AA",
         phone="07700 900555", email="MARGARET@example.org", accessibility_needs="Is deaf"))
-    assert carer != margaret and link == Referral.CarerLink.NEW
+    assert carer != margaret and link == Prescription.CarerLink.NEW
     flag = carer.duplicate_flags.get()
     assert flag.existing == margaret and flag.reasons == ["same email address"]
     margaret.refresh_from_db()
@@ -130,7 +130,7 @@ def test_a_shared_household_landline_links_nobody_and_flags_nobody(partnership):
 def test_the_same_person_typed_in_capitals_with_extra_spaces_is_still_linked(partnership, margaret):
     carer, link = carer_find_or_create(partnership=partnership, details=details(
         first_name=" MARGARET  ", last_name="OKAFOR", postcode="gu1   4ab", phone="07700 900999"))
-    assert carer == margaret and link == Referral.CarerLink.STRONG
+    assert carer == margaret and link == Prescription.CarerLink.STRONG
     margaret.refresh_from_db()
     assert margaret.phone == "", "a new prescription never writes onto an existing record"
 
@@ -139,7 +139,7 @@ def test_a_record_merged_away_is_never_matched_again(partnership, margaret):
     older, _ = carer_find_or_create(partnership=partnership, details=details(first_name="Maggie"))
     Carer.objects.filter(pk=margaret.pk).update(merged_into=older)
     carer, link = carer_find_or_create(partnership=partnership, details=details())
-    assert carer not in (margaret,) and link == Referral.CarerLink.NEW
+    assert carer not in (margaret,) and link == Prescription.CarerLink.NEW
 
 
 # --- Through the pages -----------------------------------------------------------------------------------
@@ -168,19 +168,19 @@ def test_a_stranger_with_another_carers_email_gets_her_own_referral_everywhere(
     assert (brenda.carer_full_name, brenda.carer_postcode) == ("Brenda Smith", "GU2 7XH")
 
     client.force_login(personas.coordinator)
-    item = brenda.items.get()
-    page = client.get(reverse("referrals:item", args=[item.pk])).content.decode()
+    referral = brenda.referrals.get()
+    page = client.get(reverse("referrals:referral", args=[referral.pk])).content.decode()
     assert "Brenda Smith" in page and "2 May 1980" in page and "Is deaf; uses BSL" in page
     assert "Okafor" not in page and "14 March 1961" not in page
     inbox = client.get(reverse("referrals:inbox")).content.decode()
     assert inbox.count("Brenda Smith") == 1 and inbox.count("Margaret Okafor") == 1
 
     client.force_login(personas.referrer)
-    detail = client.get(reverse("referrals:detail", args=[brenda.reference])).content.decode()
+    detail = client.get(reverse("referrals:prescription", args=[brenda.reference])).content.decode()
     assert "Brenda Smith" in detail and "Okafor" not in detail
 
     # Her confirmation goes to the contacts given on her prescription, on her own record's key.
-    text = Notification.objects.get(template="prescription_sent", context__referral=str(brenda.pk))
+    text = Notification.objects.get(template="prescription_sent", context__prescription=str(brenda.pk))
     assert text.recipient_carer == brenda.carer and text.channel == Notification.Channel.SMS
     margaret.carer.refresh_from_db()
     assert margaret.carer.accessibility_needs == "" and margaret.carer.phone == "+447700900123"
@@ -196,8 +196,8 @@ def test_margaret_signed_in_cannot_open_a_referral_about_somebody_else(
     account = factories.UserFactory(email="margaret@example.org")
     Carer.objects.filter(pk=margaret.carer_id).update(user=account)
     client.force_login(account)
-    assert client.get(reverse("referrals:detail", args=[margaret.reference])).status_code == 200
-    assert client.get(reverse("referrals:detail", args=[brenda.reference])).status_code == 404
+    assert client.get(reverse("referrals:prescription", args=[margaret.reference])).status_code == 200
+    assert client.get(reverse("referrals:prescription", args=[brenda.reference])).status_code == 404
 
 
 def test_services_see_the_details_given_on_each_prescription_and_messages_follow_them(
@@ -208,7 +208,7 @@ def test_services_see_the_details_given_on_each_prescription_and_messages_follow
     assert moved.carer == first.carer  # the same person: a strong match
     assert (first.carer_phone, moved.carer_phone) == ("+447700900123", "+447700900456")
     client.force_login(personas.outsider)  # the listening line's coordinator
-    page = client.get(reverse("referrals:item", args=[moved.items.get().pk])).content.decode()
+    page = client.get(reverse("referrals:referral", args=[moved.referrals.get().pk])).content.decode()
     assert "07700 900456" in page and "07700 900123" not in page
     first.carer.refresh_from_db()
     assert first.carer.phone == "+447700900123"

@@ -7,7 +7,7 @@ from django.core import mail
 
 from referrals.models import Notification
 from referrals.notifications import daily_digests_send
-from referrals.services import item_accept, item_decline
+from referrals.services import referral_accept, referral_decline
 from referrals.tasks import send_daily_digests
 
 pytestmark = pytest.mark.django_db
@@ -61,22 +61,22 @@ def test_the_digest_is_one_email_listing_each_held_event_and_is_sent_once(
 
 
 def test_a_referrer_who_prefers_a_digest_hears_of_decisions_in_it(
-        personas, sent_referral, django_capture_on_commit_callbacks):
+        personas, sent_prescription, django_capture_on_commit_callbacks):
     personas.referrer.email_frequency = "daily"
     personas.referrer.save()
-    breaks = sent_referral.items.get(service__name="Carers Breaks Guildford")
-    listening = sent_referral.items.exclude(pk=breaks.pk).get()
+    breaks = sent_prescription.referrals.get(service__name="Carers Breaks Guildford")
+    listening = sent_prescription.referrals.exclude(pk=breaks.pk).get()
     with django_capture_on_commit_callbacks(execute=True):
-        item_accept(item=breaks, actor=personas.coordinator)
-        item_decline(item=listening, actor=personas.outsider, reason="not_eligible", note="")
+        referral_accept(referral=breaks, actor=personas.coordinator)
+        referral_decline(referral=listening, actor=personas.outsider, reason="not_eligible", note="")
     assert not [m for m in mail.outbox if m.to == [personas.referrer.email]]
     with django_capture_on_commit_callbacks(execute=True):
         daily_digests_send()
     [digest] = [m for m in mail.outbox if m.to == [personas.referrer.email]]
-    assert f"Your referral {sent_referral.reference} to Carers Breaks Guildford was accepted" in digest.body
-    assert f"Your referral {sent_referral.reference} to Carers Listening Line was declined" in digest.body
+    assert f"Your referral {sent_prescription.reference} to Carers Breaks Guildford was accepted" in digest.body
+    assert f"Your referral {sent_prescription.reference} to Carers Listening Line was declined" in digest.body
 
 
-def test_people_who_want_each_email_get_them_at_once(personas, sent_referral):
+def test_people_who_want_each_email_get_them_at_once(personas, sent_prescription):
     assert not Notification.objects.filter(status="held").exists()
     assert daily_digests_send() == 0

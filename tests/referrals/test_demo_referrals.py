@@ -5,7 +5,7 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from partnership.models import User
-from referrals.models import Carer, Notification, ReferralItem
+from referrals.models import Carer, Notification, Referral
 
 pytestmark = pytest.mark.django_db
 
@@ -14,18 +14,18 @@ def test_demo_prescriptions_cover_every_state_and_each_demo_account_sees_them(cl
     call_command("seed_demo", verbosity=0)  # the directory, accounts, and the demo prescriptions
     call_command("seed_demo", verbosity=0)  # a second run adds nothing
     call_command("seed_demo_referrals", verbosity=0)
-    statuses = Counter(ReferralItem.objects.values_list("status", flat=True))
-    assert set(statuses) == set(ReferralItem.Status.values)
+    statuses = Counter(Referral.objects.values_list("status", flat=True))
+    assert set(statuses) == set(Referral.Status.values)
     assert sum(statuses.values()) == 10
-    assert Carer.objects.get(user__email="carer@demo.partnershiphub.example").referrals.exists()
+    assert Carer.objects.get(user__email="carer@demo.partnershiphub.example").prescriptions.exists()
 
     client.force_login(User.objects.get(email="coordinator@demo.partnershiphub.example"))
     inbox = client.get(reverse("referrals:inbox"))
-    assert len(inbox.context["items"]) >= 4
-    assert any(item.overdue for item in inbox.context["items"])
+    assert len(inbox.context["referrals"]) >= 4
+    assert any(referral.overdue for referral in inbox.context["referrals"])
     client.force_login(User.objects.get(email="gp@demo.partnershiphub.example"))
-    assert len(client.get(reverse("referrals:mine")).context["referrals"]) == 10
-    assert client.get(reverse("referrals:mine"), {"show": "attention"}).context["referrals"]
+    assert len(client.get(reverse("referrals:mine")).context["prescriptions"]) == 10
+    assert client.get(reverse("referrals:mine"), {"show": "attention"}).context["prescriptions"]
 
 
 def test_the_demo_has_notifications_to_read_and_a_failed_message_for_the_manager(

@@ -28,22 +28,22 @@ def retry_url(notification: Notification) -> str:
 
 
 @pytest.fixture
-def failed(personas, sent_referral) -> dict[str, Notification]:
+def failed(personas, sent_prescription) -> dict[str, Notification]:
     """Three messages about Margaret's prescription that could not be delivered: to the coordinator (no email
     address on their account), to the service's referral inbox, and to the carer (a refused address)."""
     User.objects.filter(pk=personas.coordinator.pk).update(email="")
     to_coordinator = Notification.objects.get(recipient_user=personas.coordinator, channel="email")
     assert delivery.notification_deliver(to_coordinator.pk) == "failed"
-    item = sent_referral.items.get(service__name="Carers Breaks Guildford")
-    item.service.referral_email = "referrals@breaks.example"
-    item.service.save()
+    referral = sent_prescription.referrals.get(service__name="Carers Breaks Guildford")
+    referral.service.referral_email = "referrals@breaks.example"
+    referral.service.save()
     to_service = Notification.objects.create(
-        partnership=sent_referral.partnership, event_key=f"item-routed:{item.pk}",
-        recipient_key=f"service:{item.service_id}", recipient_service=item.service, channel="email",
-        template="item_routed", context={"item": str(item.pk), "service": str(item.service_id)},
+        partnership=sent_prescription.partnership, event_key=f"item-routed:{referral.pk}",
+        recipient_key=f"service:{referral.service_id}", recipient_service=referral.service, channel="email",
+        template="item_routed", context={"referral": str(referral.pk), "service": str(referral.service_id)},
         status=Notification.Status.FAILED, attempts=8, last_error="Gave up after 8 attempts. SMTPServerDisconnected",
     )
-    to_carer = Notification.objects.get(recipient_carer=sent_referral.carer)
+    to_carer = Notification.objects.get(recipient_carer=sent_prescription.carer)
     Notification.objects.filter(pk=to_carer.pk).update(
         status=Notification.Status.FAILED, attempts=1,
         last_error="SMTPRecipientsRefused: {'margaret.okafor@example.org': (550, b'No such user')} "
@@ -60,21 +60,21 @@ def other_manager(db) -> User:
     return factories.PartnershipManagerFactory(partnership=factories.PartnershipFactory(slug="kent")).user
 
 
-def test_manager_sees_each_failed_message_with_what_who_how_and_why(client, personas, failed, sent_referral):
+def test_manager_sees_each_failed_message_with_what_who_how_and_why(client, personas, failed, sent_prescription):
     client.force_login(personas.manager)
     body = client.get(PAGE).content.decode()
     assert "3 messages not delivered" in body
-    assert f'New referral — <span class="app-reference">{sent_referral.reference}</span>' in body
+    assert f'New referral — <span class="app-reference">{sent_prescription.reference}</span>' in body
     assert "No email address" in body  # the coordinator's account has none
     assert "Carers Breaks Guildford referral inbox" in body and "referrals@breaks.example" in body
     assert "Gave up after 8 attempts" in body
-    assert f"The carer on prescription {sent_referral.reference}" in body
+    assert f"The carer on prescription {sent_prescription.reference}" in body
     assert "Text message" in body and "Email" in body
     assert body.count("Try again<span") == 3
     assert "Before you try again" in body and "under Services" in body
 
 
-def test_the_page_shows_no_personal_data_of_the_carer(client, personas, failed, sent_referral):
+def test_the_page_shows_no_personal_data_of_the_carer(client, personas, failed, sent_prescription):
     client.force_login(personas.manager)
     body = client.get(PAGE).content.decode()
     for detail in ("Margaret", "Okafor", "margaret.okafor@example.org", "07700", "GU1 4AB", "dementia"):
@@ -107,8 +107,8 @@ def test_anyone_but_a_manager_gets_404_for_the_page_and_the_retry(client, person
     assert failed["carer"].status == Notification.Status.FAILED
 
 
-def test_the_carer_it_was_about_signed_in_gets_404_for_the_page_and_the_retry(client, failed, sent_referral):
-    carer = sent_referral.carer
+def test_the_carer_it_was_about_signed_in_gets_404_for_the_page_and_the_retry(client, failed, sent_prescription):
+    carer = sent_prescription.carer
     carer.user = factories.UserFactory()
     carer.save(update_fields=["user"])
     client.force_login(carer.user)
@@ -126,17 +126,17 @@ def test_an_anonymous_visitor_is_asked_to_sign_in(client, failed):
 
 
 def test_another_partnerships_manager_sees_none_of_ours_and_cannot_retry_them(client, failed, other_manager,
-                                                                             sent_referral):
+                                                                             sent_prescription):
     client.force_login(other_manager)
     body = client.get(PAGE).content.decode()
-    assert "No messages have failed." in body and sent_referral.reference not in body
+    assert "No messages have failed." in body and sent_prescription.reference not in body
     for row in failed.values():
         assert client.post(retry_url(row)).status_code == 404
         row.refresh_from_db()
         assert row.status == Notification.Status.FAILED
 
 
-def test_a_message_that_has_not_failed_cannot_be_retried(client, personas, failed, sent_referral):
+def test_a_message_that_has_not_failed_cannot_be_retried(client, personas, failed, sent_prescription):
     in_app = Notification.objects.get(recipient_user=personas.coordinator, channel="in_app")
     client.force_login(personas.manager)
     assert client.post(retry_url(in_app)).status_code == 404
@@ -174,25 +174,26 @@ def test_a_retried_message_is_pending_again_until_a_worker_sends_it(client, pers
     assert failed["service"].status == Notification.Status.PENDING and len(mail.outbox) == 0
 
 
-def test_the_banner_names_a_carer_only_by_their_prescription(client, personas, failed, sent_referral):
+def test_the_banner_names_a_carer_only_by_their_prescription(client, personas, failed, sent_prescription):
     client.force_login(personas.manager)
     body = client.post(retry_url(failed["carer"]), follow=True).content.decode()
-    assert (f"Prescription confirmation to the carer to The carer on prescription {sent_referral.reference} "
+    assert (f"Prescription confirmation to the carer to The carer on prescription {sent_prescription.reference} "
             "is being sent again.") in body
     assert "Margaret" not in body
 
 
-def test_the_failed_page_costs_the_same_few_queries_however_many_failed(client, personas, failed, sent_referral,
+def test_the_failed_page_costs_the_same_few_queries_however_many_failed(client, personas, failed, sent_prescription,
                                                                         django_assert_max_num_queries):
     client.force_login(personas.manager)
     with django_assert_max_num_queries(9) as few:
         client.get(PAGE)
-    item = sent_referral.items.get(service__name="Carers Breaks Guildford")
+    referral = sent_prescription.referrals.get(service__name="Carers Breaks Guildford")
     coordinators = factories.UserFactory.create_batch(3)
     Notification.objects.bulk_create([
-        Notification(partnership=sent_referral.partnership, event_key=f"test:{i}", recipient_key=f"user:{i}",
+        Notification(partnership=sent_prescription.partnership, event_key=f"test:{i}", recipient_key=f"user:{i}",
                      recipient_user=coordinators[i % 3], channel="email", template="item_reminder",
-                     context={"item": str(item.pk)}, status=Notification.Status.FAILED, last_error="No email address")
+                     context={"referral": str(referral.pk)}, status=Notification.Status.FAILED,
+                     last_error="No email address")
         for i in range(40)
     ])
     with django_assert_max_num_queries(9) as many:

@@ -31,7 +31,7 @@ from django.db.models import F
 from django.test import Client
 from django.urls import reverse
 
-from referrals.models import Notification, Referral, ReferralItem
+from referrals.models import Notification, Prescription, Referral
 from referrals.tasks import relay_pending_notifications, send_notification
 from tests.redis_lock import redis_exclusive
 from tests.referrals.blocking_email import delivered
@@ -129,7 +129,7 @@ def a_minute_passes() -> None:
     Notification.objects.update(created_at=F("created_at") - timedelta(minutes=2))
 
 
-def ready_to_send(client, personas, directory, write_prescription) -> Referral:
+def ready_to_send(client, personas, directory, write_prescription) -> Prescription:
     """The GP's prescription for Margaret, checked and ready to send to two services of the charity."""
     client.force_login(personas.referrer)
     draft = write_prescription(email="margaret@example.org", preferred_contact="email")
@@ -151,7 +151,7 @@ def test_a_prescription_sent_while_the_broker_is_down_succeeds_and_the_relay_del
         elapsed = time.perf_counter() - started
 
     draft.refresh_from_db()
-    assert draft.status == Referral.Status.SENT
+    assert draft.status == Prescription.Status.SENT
     assert response.status_code == 302 and response["Location"] == reverse("referrals:sent", args=[draft.reference])
     assert draft.reference in client.get(response["Location"]).content.decode()
     assert elapsed < BROKER_DOWN_BUDGET_SECONDS, f"sending took {elapsed:.2f} s with the broker down"
@@ -336,8 +336,8 @@ def test_a_worker_keeps_its_database_connection_and_replaces_one_postgresql_drop
             cursor.execute("SELECT pg_terminate_backend(%s)", [kept])
         wait_for(lambda: kept not in worker_connections(), seconds=5, message="PostgreSQL to end the connection")
         client.force_login(personas.coordinator)
-        item = ReferralItem.objects.get(service=directory.breaks)
-        assert client.post(reverse("referrals:item_action", args=[item.pk, "accept"])).status_code == 302
+        referral = Referral.objects.get(service=directory.breaks)
+        assert client.post(reverse("referrals:referral_action", args=[referral.pk, "accept"])).status_code == 302
         wait_for(lambda: rows.count() > before and not rows.exclude(status=Notification.Status.SENT).exists(),
                  seconds=30, message="the worker to deliver the acceptance's notifications")
     assert set(rows.values_list("attempts", flat=True)) == {1}
@@ -387,7 +387,7 @@ def test_sending_while_postgresql_is_down_is_an_error_page_at_once_and_queues_no
     assert "Sorry, there is a problem with the service" in response.content.decode()
     assert elapsed < 2, f"the error page took {elapsed:.2f} s"
     draft.refresh_from_db()
-    assert draft.status == Referral.Status.DRAFT
+    assert draft.status == Prescription.Status.DRAFT
     assert not Notification.objects.exists()
     assert queued(IN_PROCESS_BROKER) == 0 and mail.outbox == []
 
@@ -411,8 +411,8 @@ def test_losing_postgresql_mid_send_rolls_it_back_queues_nothing_and_a_retry_sen
 
     assert response.status_code == 500 and elapsed < 2
     draft.refresh_from_db()
-    assert draft.status == Referral.Status.DRAFT  # the whole send was rolled back
-    assert not ReferralItem.objects.exists() and not Notification.objects.exists()
+    assert draft.status == Prescription.Status.DRAFT  # the whole send was rolled back
+    assert not Referral.objects.exists() and not Notification.objects.exists()
     assert queued(IN_PROCESS_BROKER) == 0 and mail.outbox == []
 
     # With PostgreSQL back the GP presses Send again: sent once, and each row queued once.

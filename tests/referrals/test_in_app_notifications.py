@@ -13,9 +13,9 @@ from django.urls import reverse
 
 from partnership.models import User
 from referrals import navigation
-from referrals.models import Notification, ReferralItem
+from referrals.models import Notification, Referral
 from referrals.selectors import notifications_described
-from referrals.services import item_accept
+from referrals.services import referral_accept
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -32,8 +32,8 @@ def unread_in_header(body: str) -> int | None:
     return int(found.group(1)) if found else None
 
 
-def breaks_item(referral) -> ReferralItem:
-    return referral.items.get(service__name="Carers Breaks Guildford")
+def breaks_referral(prescription) -> Referral:
+    return prescription.referrals.get(service__name="Carers Breaks Guildford")
 
 
 def in_app(user) -> Notification:
@@ -47,46 +47,46 @@ def page_of(client, user, url_name: str = "referrals:notifications") -> str:
     return response.content.decode()
 
 
-def test_coordinator_sees_the_routed_referral_with_its_service_and_reference(client, personas, sent_referral):
+def test_coordinator_sees_the_routed_referral_with_its_service_and_reference(client, personas, sent_prescription):
     body = page_of(client, personas.coordinator)
-    assert f"New referral for Carers Breaks Guildford — reference {sent_referral.reference}" in body
+    assert f"New referral for Carers Breaks Guildford — reference {sent_prescription.reference}" in body
     assert '<strong class="govuk-tag govuk-tag--blue">New</strong>' in body
     assert reverse("referrals:notification_open", args=[in_app(personas.coordinator).pk]) in body
     # The listening line's coordinator (another organisation) was told of theirs, not of this one.
     assert "Carers Listening Line" not in body
 
 
-def test_the_notifications_page_shows_no_carer_details(client, personas, sent_referral):
+def test_the_notifications_page_shows_no_carer_details(client, personas, sent_prescription):
     body = page_of(client, personas.coordinator)
     assert "Margaret" not in body and "Okafor" not in body and "07700" not in body
 
 
-def test_unread_count_is_in_the_header_of_every_page(client, personas, sent_referral):
+def test_unread_count_is_in_the_header_of_every_page(client, personas, sent_prescription):
     for url_name in ("home", "referrals:inbox", "organisations:search"):
         body = page_of(client, personas.coordinator, url_name)
         assert unread_in_header(body) == 1, url_name
 
 
-def test_no_notifications_link_for_an_anonymous_visitor(client, sent_referral):
+def test_no_notifications_link_for_an_anonymous_visitor(client, sent_prescription):
     body = client.get(reverse("home")).content.decode()
     assert reverse("referrals:notifications") not in body and "Your account" not in body
 
 
-def test_opening_a_notification_marks_it_read_and_goes_to_the_inbox_item(client, personas, sent_referral):
+def test_opening_a_notification_marks_it_read_and_goes_to_the_inbox_item(client, personas, sent_prescription):
     notification = in_app(personas.coordinator)
     client.force_login(personas.coordinator)
     response = client.get(reverse("referrals:notification_open", args=[notification.pk]))
     assert response.status_code == 302
-    assert response["Location"] == reverse("referrals:item", args=[breaks_item(sent_referral).pk])
+    assert response["Location"] == reverse("referrals:referral", args=[breaks_referral(sent_prescription).pk])
     notification.refresh_from_db()
     assert notification.read_at is not None
     body = page_of(client, personas.coordinator)
     assert unread_in_header(body) is None and not UNREAD.search(body)  # the count has gone from the header
     assert "govuk-tag--blue\">New<" not in body
-    assert f"New referral for Carers Breaks Guildford — reference {sent_referral.reference}" in body
+    assert f"New referral for Carers Breaks Guildford — reference {sent_prescription.reference}" in body
 
 
-def test_opening_it_again_keeps_the_time_it_was_first_read(client, personas, sent_referral):
+def test_opening_it_again_keeps_the_time_it_was_first_read(client, personas, sent_prescription):
     notification = in_app(personas.coordinator)
     client.force_login(personas.coordinator)
     client.get(reverse("referrals:notification_open", args=[notification.pk]))
@@ -97,19 +97,20 @@ def test_opening_it_again_keeps_the_time_it_was_first_read(client, personas, sen
     assert notification.read_at == first
 
 
-def test_referrer_sees_the_acceptance_and_opens_the_referral(client, personas, sent_referral):
+def test_referrer_sees_the_acceptance_and_opens_the_referral(client, personas, sent_prescription):
     client.force_login(personas.coordinator)
-    client.post(reverse("referrals:item_action", args=[breaks_item(sent_referral).pk, "accept"]))
+    client.post(reverse("referrals:referral_action", args=[breaks_referral(sent_prescription).pk, "accept"]))
     body = page_of(client, personas.referrer)
-    assert f"Your referral {sent_referral.reference} to Carers Breaks Guildford was accepted" in body
+    assert f"Your referral {sent_prescription.reference} to Carers Breaks Guildford was accepted" in body
     assert unread_in_header(body) == 1
     response = client.get(reverse("referrals:notification_open", args=[in_app(personas.referrer).pk]))
-    assert response["Location"] == reverse("referrals:detail", args=[sent_referral.reference])
+    assert response["Location"] == reverse("referrals:prescription", args=[sent_prescription.reference])
     assert in_app(personas.referrer).read_at is not None
 
 
-def test_mark_all_as_read_marks_only_your_own(client, personas, sent_referral):
-    item_accept(item=breaks_item(sent_referral), actor=personas.coordinator)  # one more for the referrer
+def test_mark_all_as_read_marks_only_your_own(client, personas, sent_prescription):
+    # One more for the referrer.
+    referral_accept(referral=breaks_referral(sent_prescription), actor=personas.coordinator)
     client.force_login(personas.coordinator)
     response = client.post(reverse("referrals:notifications_mark_read"), follow=True)
     assert "All your notifications are marked as read." in response.content.decode()
@@ -119,15 +120,15 @@ def test_mark_all_as_read_marks_only_your_own(client, personas, sent_referral):
     assert Notification.objects.in_app_for(personas.outsider).unread().count() == 1
 
 
-def test_mark_all_as_read_is_post_only(client, personas, sent_referral):
+def test_mark_all_as_read_is_post_only(client, personas, sent_prescription):
     client.force_login(personas.coordinator)
     assert client.get(reverse("referrals:notifications_mark_read")).status_code == 405
     assert Notification.objects.in_app_for(personas.coordinator).unread().exists()
 
 
-def test_another_persons_notification_is_a_404_and_stays_unread(client, personas, sent_referral):
+def test_another_persons_notification_is_a_404_and_stays_unread(client, personas, sent_prescription):
     theirs = in_app(personas.outsider)
-    carer = sent_referral.carer  # Margaret, signed in: the referral is hers, the notification is not
+    carer = sent_prescription.carer  # Margaret, signed in: the referral is hers, the notification is not
     carer.user = factories.UserFactory()
     carer.save(update_fields=["user"])
     for user in (personas.coordinator, personas.referrer, personas.manager, carer.user):
@@ -137,7 +138,7 @@ def test_another_persons_notification_is_a_404_and_stays_unread(client, personas
     assert theirs.read_at is None
 
 
-def test_your_own_email_row_is_not_an_in_app_notification(client, personas, sent_referral):
+def test_your_own_email_row_is_not_an_in_app_notification(client, personas, sent_prescription):
     email = Notification.objects.get(recipient_user=personas.coordinator, channel=Notification.Channel.EMAIL)
     client.force_login(personas.coordinator)
     assert client.get(reverse("referrals:notification_open", args=[email.pk])).status_code == 404
@@ -164,19 +165,20 @@ def test_notifications_page_links_to_email_preferences(client, personas):
     assert reverse("email_notifications") in page_of(client, personas.org_admin)
 
 
-def make_in_app(user, item: ReferralItem, template: str, n: int) -> list[Notification]:
+def make_in_app(user, referral: Referral, template: str, n: int) -> list[Notification]:
     return Notification.objects.bulk_create([
-        Notification(event_key=f"test:{template}:{item.pk}:{i}", recipient_key=f"user:{user.pk}", recipient_user=user,
+        Notification(event_key=f"test:{template}:{referral.pk}:{i}", recipient_key=f"user:{user.pk}",
+                     recipient_user=user,
                      channel=Notification.Channel.IN_APP, template=template,
-                     context={"item": str(item.pk), "service": str(item.service_id)},
-                     partnership_id=item.referral.partnership_id)
+                     context={"referral": str(referral.pk), "service": str(referral.service_id)},
+                     partnership_id=referral.prescription.partnership_id)
         for i in range(n)
     ])
 
 
-def test_the_list_is_newest_first_and_paginated(client, personas, sent_referral):
-    item = breaks_item(sent_referral)
-    make_in_app(personas.coordinator, item, "item_reminder", 30)
+def test_the_list_is_newest_first_and_paginated(client, personas, sent_prescription):
+    referral = breaks_referral(sent_prescription)
+    make_in_app(personas.coordinator, referral, "item_reminder", 30)
     client.force_login(personas.coordinator)
     first = client.get(reverse("referrals:notifications")).content.decode()
     assert first.count('class="app-result"') == 25 and "Page 1 of 2" in first
@@ -186,15 +188,16 @@ def test_the_list_is_newest_first_and_paginated(client, personas, sent_referral)
     assert second.count('class="app-result"') == 6 and "New referral for Carers Breaks Guildford" in second
 
 
-def test_the_list_costs_the_same_few_queries_however_many_notifications(client, personas, sent_referral,
+def test_the_list_costs_the_same_few_queries_however_many_notifications(client, personas, sent_prescription,
                                                                          django_assert_max_num_queries, directory):
     client.force_login(personas.coordinator)
     with CaptureQueriesContext(connection) as few:
         client.get(reverse("referrals:notifications"))
     # Many notifications about many different referrals: the titles are still looked up in bulk.
     for service in (directory.counselling, directory.money_redhill):
-        item = ReferralItem.objects.create(referral=sent_referral, service=service, carer=sent_referral.carer)
-        make_in_app(personas.coordinator, item, "item_routed", 20)
+        referral = Referral.objects.create(prescription=sent_prescription, service=service,
+                                           carer=sent_prescription.carer)
+        make_in_app(personas.coordinator, referral, "item_routed", 20)
     # Session, user, count, page, items, header counts, roles, partnership.
     with django_assert_max_num_queries(8) as many:
         response = client.get(reverse("referrals:notifications"))
@@ -202,37 +205,37 @@ def test_the_list_costs_the_same_few_queries_however_many_notifications(client, 
     assert len(many.captured_queries) == len(few.captured_queries)
 
 
-def test_the_header_count_costs_one_query(personas, sent_referral):
-    make_in_app(personas.coordinator, breaks_item(sent_referral), "item_reminder", 5)
+def test_the_header_count_costs_one_query(personas, sent_prescription):
+    make_in_app(personas.coordinator, breaks_referral(sent_prescription), "item_reminder", 5)
     request = RequestFactory().get("/")
     request.user = User.objects.get(pk=personas.coordinator.pk)
     with CaptureQueriesContext(connection) as queries:
-        items = navigation.items(request)
+        referrals = navigation.items(request)
     # One for the person's roles (as before), one for the counts.
     assert len(queries.captured_queries) == 2
-    [notifications] = [item for item in items if item.url_name == "referrals:notifications"]
+    [notifications] = [referral for referral in referrals if referral.url_name == "referrals:notifications"]
     assert notifications.count == 6 and notifications.count_description == "unread"
-    assert not [item for item in items if item.url_name == "referrals:failed_messages"]
+    assert not [referral for referral in referrals if referral.url_name == "referrals:failed_messages"]
 
 
-def test_titles_for_every_event_and_for_what_has_gone(personas, sent_referral):
-    item = breaks_item(sent_referral)
-    ref = sent_referral.reference
+def test_titles_for_every_event_and_for_what_has_gone(personas, sent_prescription):
+    referral = breaks_referral(sent_prescription)
+    ref = sent_prescription.reference
 
     def row(template: str, context: dict) -> Notification:
         return Notification(template=template, context=context, channel="in_app", recipient_user=personas.referrer)
 
     rows = [
-        row("item_routed", {"item": str(item.pk), "service": str(item.service_id)}),
-        row("item_accepted", {"item": str(item.pk), "status": "accepted"}),
-        row("item_declined", {"item": str(item.pk), "status": "declined"}),
-        row("item_closed", {"item": str(item.pk), "status": "closed"}),
-        row("item_reminder", {"item": str(item.pk), "target_days": 3}),
-        row("item_escalation", {"item": str(item.pk), "target_days": 3}),
-        row("prescription_sent", {"referral": str(sent_referral.pk)}),
+        row("item_routed", {"referral": str(referral.pk), "service": str(referral.service_id)}),
+        row("item_accepted", {"referral": str(referral.pk), "status": "accepted"}),
+        row("item_declined", {"referral": str(referral.pk), "status": "declined"}),
+        row("item_closed", {"referral": str(referral.pk), "status": "closed"}),
+        row("item_reminder", {"referral": str(referral.pk), "target_days": 3}),
+        row("item_escalation", {"referral": str(referral.pk), "target_days": 3}),
+        row("prescription_sent", {"prescription": str(sent_prescription.pk)}),
         row("daily_digest", {"notifications": ["a", "b"]}),
-        row("item_accepted", {"item": str(uuid.uuid4())}),  # the item is gone
-        row("item_routed", {"item": "not-a-uuid"}),
+        row("item_accepted", {"referral": str(uuid.uuid4())}),  # the item is gone
+        row("item_routed", {"referral": "not-a-uuid"}),
         row("something_new", {}),
     ]
     with CaptureQueriesContext(connection) as queries:
@@ -252,19 +255,19 @@ def test_titles_for_every_event_and_for_what_has_gone(personas, sent_referral):
         "Something new",
     ]
     assert [d.url for d in described] == [
-        reverse("referrals:item", args=[item.pk]),
-        *[reverse("referrals:detail", args=[ref])] * 3,
-        reverse("referrals:item", args=[item.pk]),  # a reminder is for the service's inbox
-        reverse("referrals:detail", args=[ref]),  # an escalation, for the manager
-        reverse("referrals:detail", args=[ref]),
+        reverse("referrals:referral", args=[referral.pk]),
+        *[reverse("referrals:prescription", args=[ref])] * 3,
+        reverse("referrals:referral", args=[referral.pk]),  # a reminder is for the service's inbox
+        reverse("referrals:prescription", args=[ref]),  # an escalation, for the manager
+        reverse("referrals:prescription", args=[ref]),
         reverse("referrals:notifications"),
         None, None, None,
     ]
 
 
-def test_a_notification_whose_referral_is_gone_is_listed_without_a_link(client, personas, sent_referral):
+def test_a_notification_whose_referral_is_gone_is_listed_without_a_link(client, personas, sent_prescription):
     notification = in_app(personas.coordinator)
-    Notification.objects.filter(pk=notification.pk).update(context={"item": str(uuid.uuid4())})
+    Notification.objects.filter(pk=notification.pk).update(context={"referral": str(uuid.uuid4())})
     body = page_of(client, personas.coordinator)
     assert "New referral" in body
     assert reverse("referrals:notification_open", args=[notification.pk]) not in body
@@ -274,30 +277,30 @@ def test_a_notification_whose_referral_is_gone_is_listed_without_a_link(client, 
 
 
 def test_a_referrer_who_prefers_a_digest_still_gets_the_in_app_notification_at_once(client, personas,
-                                                                                     sent_referral):
+                                                                                     sent_prescription):
     User.objects.filter(pk=personas.referrer.pk).update(email_frequency=User.EmailFrequency.DAILY)
     client.force_login(personas.coordinator)
-    client.post(reverse("referrals:item_action", args=[breaks_item(sent_referral).pk, "accept"]))
+    client.post(reverse("referrals:referral_action", args=[breaks_referral(sent_prescription).pk, "accept"]))
     email = Notification.objects.get(recipient_user=personas.referrer, channel=Notification.Channel.EMAIL)
     assert email.status == Notification.Status.HELD
     assert in_app(personas.referrer).status == Notification.Status.PENDING
     assert "was accepted" in page_of(client, personas.referrer)
 
 
-def test_opening_the_referral_from_the_inbox_also_marks_its_notification_read(client, personas, sent_referral):
+def test_opening_the_referral_from_the_inbox_also_marks_its_notification_read(client, personas, sent_prescription):
     mine, theirs = in_app(personas.coordinator), in_app(personas.outsider)
     client.force_login(personas.coordinator)
-    item = sent_referral.items.get(service__name="Carers Breaks Guildford")
-    body = client.get(reverse("referrals:item", args=[item.pk])).content.decode()
+    referral = sent_prescription.referrals.get(service__name="Carers Breaks Guildford")
+    body = client.get(reverse("referrals:referral", args=[referral.pk])).content.decode()
     assert "(1 unread)" not in body and "unread)" not in body  # the header already counts it read
     mine.refresh_from_db()
     theirs.refresh_from_db()
     assert mine.read_at is not None and theirs.read_at is None
 
 
-def test_the_referrer_reading_their_referral_reads_its_news(client, personas, sent_referral):
-    item = sent_referral.items.get(service__name="Carers Breaks Guildford")
-    item_accept(item=item, actor=personas.coordinator)
+def test_the_referrer_reading_their_referral_reads_its_news(client, personas, sent_prescription):
+    referral = sent_prescription.referrals.get(service__name="Carers Breaks Guildford")
+    referral_accept(referral=referral, actor=personas.coordinator)
     client.force_login(personas.referrer)
-    client.get(reverse("referrals:detail", args=[sent_referral.reference]))
+    client.get(reverse("referrals:prescription", args=[sent_prescription.reference]))
     assert not Notification.objects.in_app_for(personas.referrer).unread().exists()

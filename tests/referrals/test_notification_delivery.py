@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from referrals import delivery
 from referrals.models import Notification
-from referrals.services import item_accept
+from referrals.services import referral_accept
 from referrals.tasks import relay_pending_notifications, send_notification
 
 pytestmark = pytest.mark.django_db
@@ -23,9 +23,9 @@ def sent_and_delivered(client, personas, directory, write_prescription, send, dj
     """Margaret's prescription sent by the GP with the after-commit dispatch run (tasks run eagerly)."""
     client.force_login(personas.referrer)
     with django_capture_on_commit_callbacks(execute=True):
-        referral = send(write_prescription(email="margaret@example.org", preferred_contact="email"),
+        prescription = send(write_prescription(email="margaret@example.org", preferred_contact="email"),
                         services=[directory.breaks])
-    return referral
+    return prescription
 
 
 def test_sending_a_prescription_emails_the_coordinator_without_personal_data(sent_and_delivered, personas):
@@ -34,7 +34,7 @@ def test_sending_a_prescription_emails_the_coordinator_without_personal_data(sen
     message = to_coordinator[0]
     assert "Carers Breaks Guildford" in message.subject
     assert "Margaret" not in message.body and "Okafor" not in message.body and "07700" not in message.body
-    assert "/inbox/items/" in message.body
+    assert "/referrals/" in message.body
     in_app = Notification.objects.get(recipient_user=personas.coordinator, channel="in_app")
     assert in_app.status == Notification.Status.SENT
 
@@ -54,30 +54,30 @@ def test_the_same_send_task_run_twice_sends_one_message(sent_and_delivered, pers
     assert row.status == Notification.Status.SENT and row.attempts == 1
 
 
-def test_a_repeated_event_does_not_make_a_second_row(personas, sent_referral):
+def test_a_repeated_event_does_not_make_a_second_row(personas, sent_prescription):
     from referrals import notifications
 
-    item = sent_referral.items.first()
+    referral = sent_prescription.referrals.first()
     count = Notification.objects.count()
-    notifications.item_routed(item)
+    notifications.item_routed(referral)
     assert Notification.objects.count() == count
 
 
-def test_a_rolled_back_change_leaves_no_row_and_sends_nothing(personas, sent_referral,
+def test_a_rolled_back_change_leaves_no_row_and_sends_nothing(personas, sent_prescription,
                                                              django_capture_on_commit_callbacks):
     from django.db import transaction
 
-    item = sent_referral.items.get(service__name="Carers Breaks Guildford")
+    referral = sent_prescription.referrals.get(service__name="Carers Breaks Guildford")
     count, sent = Notification.objects.count(), len(mail.outbox)
     with django_capture_on_commit_callbacks(execute=True):
         with pytest.raises(RuntimeError):
             with transaction.atomic():
-                item_accept(item=item, actor=personas.coordinator)
+                referral_accept(referral=referral, actor=personas.coordinator)
                 raise RuntimeError("something later in the request failed")
     assert Notification.objects.count() == count and len(mail.outbox) == sent
 
 
-def test_a_transient_failure_puts_the_row_back_for_a_retry_after_a_backoff(personas, sent_referral):
+def test_a_transient_failure_puts_the_row_back_for_a_retry_after_a_backoff(personas, sent_prescription):
     row = Notification.objects.filter(channel="email").first()
     # The SMTP edge fails once (the only mock: at the outside service's edge).
     with mock.patch("django.core.mail.backends.locmem.EmailBackend.send_messages",
@@ -102,7 +102,7 @@ def test_backoff_grows_exponentially_with_jitter_and_is_capped():
         assert len(delays) > 1  # jittered, so failures together are not retried together
 
 
-def test_a_message_that_keeps_failing_is_given_up_and_shown_as_failed(settings, personas, sent_referral):
+def test_a_message_that_keeps_failing_is_given_up_and_shown_as_failed(settings, personas, sent_prescription):
     settings.NOTIFICATION_MAX_ATTEMPTS = 3
     row = Notification.objects.filter(channel="email").first()
     with mock.patch("django.core.mail.backends.locmem.EmailBackend.send_messages",
@@ -118,7 +118,7 @@ def test_a_message_that_keeps_failing_is_given_up_and_shown_as_failed(settings, 
     assert Notification.objects.failed_visible_to(personas.manager).filter(pk=row.pk).exists()
 
 
-def test_a_text_message_without_notify_configured_fails_visibly_in_production(settings, personas, sent_referral):
+def test_a_text_message_without_notify_configured_fails_visibly_in_production(settings, personas, sent_prescription):
     settings.SMS_BACKEND = "disabled"
     sms = Notification.objects.get(channel="sms")
     assert delivery.notification_deliver(sms.pk) == "failed"
@@ -127,7 +127,7 @@ def test_a_text_message_without_notify_configured_fails_visibly_in_production(se
     assert delivery.notification_deliver(sms.pk) == "not pending"
 
 
-def test_the_relay_queues_rows_left_pending_and_rows_abandoned_mid_send(personas, sent_referral):
+def test_the_relay_queues_rows_left_pending_and_rows_abandoned_mid_send(personas, sent_prescription):
     old = timezone.now() - timedelta(minutes=5)
     Notification.objects.update(created_at=old)
     stuck = Notification.objects.filter(channel="email").first()
@@ -139,7 +139,7 @@ def test_the_relay_queues_rows_left_pending_and_rows_abandoned_mid_send(personas
     assert len([m for m in mail.outbox if m.to == [stuck.recipient_user.email]]) == 1
 
 
-def test_an_error_that_quotes_the_address_is_recorded_without_it(personas, sent_referral):
+def test_an_error_that_quotes_the_address_is_recorded_without_it(personas, sent_prescription):
     import smtplib
 
     row = Notification.objects.filter(channel="email", recipient_user=personas.coordinator).first()

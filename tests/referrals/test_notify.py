@@ -13,7 +13,7 @@ from django.core import mail
 from django.utils import timezone
 
 from referrals import delivery
-from referrals.models import Notification, Referral
+from referrals.models import Notification, Prescription
 from referrals.tasks import relay_pending_notifications
 
 from .fake_notify import SMS_TEMPLATE_ID, error_body
@@ -22,13 +22,13 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def text_message(personas, sent_referral) -> Notification:
+def text_message(personas, sent_prescription) -> Notification:
     """Margaret's confirmation by text message (she prefers texts), waiting in the outbox."""
     return Notification.objects.get(channel="sms", template="prescription_sent")
 
 
 def test_the_carers_confirmation_goes_to_notify_with_their_reference_and_no_other_personal_data(
-        fake_notify, text_message, sent_referral):
+        fake_notify, text_message, sent_prescription):
     assert delivery.notification_deliver(text_message.pk) == "sent"
     [request] = fake_notify.requests
     assert request["authorised"], "signed with the key's secret, issued by its service id"
@@ -38,8 +38,8 @@ def test_the_carers_confirmation_goes_to_notify_with_their_reference_and_no_othe
     assert sms["reference"] == str(text_message.pk)
     personalisation = sms["personalisation"]
     assert personalisation["first_name"] == "Margaret"
-    assert personalisation["reference"] == sent_referral.reference
-    assert sent_referral.reference in personalisation["body"]
+    assert personalisation["reference"] == sent_prescription.reference
+    assert sent_prescription.reference in personalisation["body"]
     # Carers have no pages to sign in to yet: the message says whom to contact instead (a regression guard).
     assert "/accounts/login/" not in personalisation["body"] and "sign in" not in personalisation["body"].lower()
     assert "If you have a question, contact Riverside Medical Practice" in personalisation["body"]
@@ -93,7 +93,7 @@ def test_a_failed_text_is_sent_when_retried_after_the_number_is_fixed(fake_notif
     fake_notify.answer(400, error_body(400, "ValidationError", "phone_number Not a UK mobile number"))
     delivery.notification_deliver(text_message.pk)
     # Messages go to the contacts given on the prescription they are about.
-    Referral.objects.filter(pk=text_message.context["referral"]).update(carer_phone="+447700900456")
+    Prescription.objects.filter(pk=text_message.context["prescription"]).update(carer_phone="+447700900456")
     with django_capture_on_commit_callbacks(execute=True):
         assert delivery.notification_retry(text_message)
         assert not delivery.notification_retry(text_message), "a second click does not queue it twice"
@@ -135,7 +135,7 @@ def test_a_wrong_api_key_fails_visibly_rather_than_retrying_for_ever(settings, f
     assert "403" in text_message.last_error
 
 
-def test_email_can_go_through_notify_too(settings, fake_notify, personas, sent_referral):
+def test_email_can_go_through_notify_too(settings, fake_notify, personas, sent_prescription):
     settings.NOTIFY_EMAIL = True
     row = Notification.objects.get(channel="email", recipient_user=personas.coordinator)
     before = len(mail.outbox)
@@ -144,4 +144,4 @@ def test_email_can_go_through_notify_too(settings, fake_notify, personas, sent_r
     [email] = fake_notify.emails()
     assert email["email_address"] == personas.coordinator.email
     assert email["personalisation"]["subject"] == "A new referral for Carers Breaks Guildford"
-    assert "/inbox/items/" in email["personalisation"]["body"]
+    assert "/referrals/" in email["personalisation"]["body"]

@@ -11,14 +11,14 @@ import pytest
 from django.urls import reverse
 
 from organisations.models import StaffRole
-from referrals.models import Carer, ReferralItem
+from referrals.models import Carer, Referral
 from tests import factories
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def cast(personas, partnership, sent_referral):
+def cast(personas, partnership, sent_prescription):
     colleague = factories.StaffRoleFactory(membership=personas.gp_practice.memberships.get(),
                                            role=StaffRole.Role.REFERRER).user
     carer_user = factories.UserFactory()
@@ -48,74 +48,74 @@ def status_for(client, user, method: str, url: str, data=None) -> int:
     return response.status_code
 
 
-REFERRAL_PAGES = ["referrals:detail", "referrals:sent", "referrals:summary"]
+PRESCRIPTION_PAGES = ["referrals:prescription", "referrals:sent", "referrals:summary"]
 
 
-@pytest.mark.parametrize("url_name", REFERRAL_PAGES)
-def test_referral_pages_are_for_the_referrer_and_manager_only(client, cast, sent_referral, url_name):
-    url = reverse(url_name, args=[sent_referral.reference])
+@pytest.mark.parametrize("url_name", PRESCRIPTION_PAGES)
+def test_referral_pages_are_for_the_referrer_and_manager_only(client, cast, sent_prescription, url_name):
+    url = reverse(url_name, args=[sent_prescription.reference])
     expected = {"referrer": 200, "colleague": 404, "coordinator": 404, "other_org_coordinator": 404,
                 "manager": 200, "another_carer": 404, "anonymous": 302}
     assert {who: status_for(client, user, "get", url) for who, user in cast.items()} == expected
 
 
-def test_colleague_sees_referral_pages_when_team_visibility_is_on(client, cast, sent_referral, personas):
+def test_colleague_sees_referral_pages_when_team_visibility_is_on(client, cast, sent_prescription, personas):
     personas.gp_practice.team_visibility = True
     personas.gp_practice.save()
-    url = reverse("referrals:detail", args=[sent_referral.reference])
+    url = reverse("referrals:prescription", args=[sent_prescription.reference])
     assert status_for(client, cast["colleague"], "get", url) == 200
     assert status_for(client, cast["coordinator"], "get", url) == 404
 
 
-def test_the_carer_it_is_about_sees_what_was_sent_and_whom_to_contact_never_the_staff_page(client, sent_referral):
+def test_the_carer_it_is_about_sees_what_was_sent_and_whom_to_contact_never_the_staff_page(client, sent_prescription):
     """Regression: the staff page, with the referrer's note for the services, opened for the carer."""
     carer_user = factories.UserFactory()
-    sent_referral.carer.user = carer_user
-    sent_referral.carer.save()
+    sent_prescription.carer.user = carer_user
+    sent_prescription.carer.save()
     client.force_login(carer_user)
-    response = client.get(reverse("referrals:detail", args=[sent_referral.reference]))
+    response = client.get(reverse("referrals:prescription", args=[sent_prescription.reference]))
     body = response.content.decode()
     assert response.status_code == 200 and "Your carer's prescription" in body
     assert "Carers Breaks Guildford" in body and "01483 000001" in body  # who to contact
     assert "Husband has advanced dementia" not in body  # the staff note
     assert "Timeline" not in body and "Write a prescription" not in body and "Cancel the referral" not in body
     for staff_page in ("referrals:sent", "referrals:summary"):
-        assert client.get(reverse(staff_page, args=[sent_referral.reference])).status_code == 404
+        assert client.get(reverse(staff_page, args=[sent_prescription.reference])).status_code == 404
 
 
-def test_inbox_item_is_for_the_receiving_coordinator_only(client, cast, sent_referral):
-    item = sent_referral.items.get(service__name="Carers Breaks Guildford")
-    url = reverse("referrals:item", args=[item.pk])
+def test_inbox_item_is_for_the_receiving_coordinator_only(client, cast, sent_prescription):
+    referral = sent_prescription.referrals.get(service__name="Carers Breaks Guildford")
+    url = reverse("referrals:referral", args=[referral.pk])
     expected = {"referrer": 404, "colleague": 404, "coordinator": 200, "other_org_coordinator": 404,
                 "manager": 404, "another_carer": 404, "anonymous": 302}
     assert {who: status_for(client, user, "get", url) for who, user in cast.items()} == expected
 
 
 @pytest.mark.parametrize("action", ["accept", "decline", "contact-attempt", "in-contact", "close"])
-def test_item_actions_are_for_the_receiving_coordinator_only_and_post_only(client, cast, sent_referral, action):
-    item = sent_referral.items.get(service__name="Carers Breaks Guildford")
-    url = reverse("referrals:item_action", args=[item.pk, action])
+def test_item_actions_are_for_the_receiving_coordinator_only_and_post_only(client, cast, sent_prescription, action):
+    referral = sent_prescription.referrals.get(service__name="Carers Breaks Guildford")
+    url = reverse("referrals:referral_action", args=[referral.pk, action])
     for who in ("referrer", "colleague", "other_org_coordinator", "manager", "another_carer"):
         assert status_for(client, cast[who], "post", url, {"reason": "no_capacity"}) == 404, who
     assert status_for(client, None, "post", url) == 302
     assert status_for(client, cast["coordinator"], "get", url) == 405
-    item.refresh_from_db()
-    assert item.status == ReferralItem.Status.SENT
+    referral.refresh_from_db()
+    assert referral.status == Referral.Status.SENT
 
 
-def test_cancel_is_the_referrers_alone_and_post_only(client, cast, sent_referral):
-    item = sent_referral.items.get(service__name="Carers Breaks Guildford")
-    url = reverse("referrals:item_cancel", args=[item.pk])
+def test_cancel_is_the_referrers_alone_and_post_only(client, cast, sent_prescription):
+    referral = sent_prescription.referrals.get(service__name="Carers Breaks Guildford")
+    url = reverse("referrals:referral_cancel", args=[referral.pk])
     for who in ("colleague", "coordinator", "other_org_coordinator", "manager", "another_carer"):
         assert status_for(client, cast[who], "post", url, {"reason": "x"}) == 404, who
     assert status_for(client, cast["referrer"], "get", url) == 405
-    item.refresh_from_db()
-    assert item.status == ReferralItem.Status.SENT
+    referral.refresh_from_db()
+    assert referral.status == Referral.Status.SENT
 
 
-def test_reroute_is_for_the_referrer_and_the_manager(client, cast, sent_referral):
-    item = sent_referral.items.get(service__name="Carers Breaks Guildford")
-    url = reverse("referrals:item_reroute", args=[item.pk])
+def test_reroute_is_for_the_referrer_and_the_manager(client, cast, sent_prescription):
+    referral = sent_prescription.referrals.get(service__name="Carers Breaks Guildford")
+    url = reverse("referrals:referral_reroute", args=[referral.pk])
     expected = {"referrer": 200, "colleague": 404, "coordinator": 404, "other_org_coordinator": 404,
                 "manager": 200, "another_carer": 404, "anonymous": 302}
     assert {who: status_for(client, user, "get", url) for who, user in cast.items()} == expected
@@ -140,14 +140,14 @@ def test_drafts_are_their_writers_alone(client, cast, personas, directory, write
     assert status_for(client, cast["referrer"], "post", delete) == 302
 
 
-def test_inbox_and_my_referrals_show_only_what_is_yours(client, cast, sent_referral):
+def test_inbox_and_my_referrals_show_only_what_is_yours(client, cast, sent_prescription):
     inbox = reverse("referrals:inbox")
     assert status_for(client, None, "get", inbox) == 302
     client.force_login(cast["other_org_coordinator"])
-    assert list(client.get(inbox).context["items"]) == []
+    assert list(client.get(inbox).context["referrals"]) == []
     mine = reverse("referrals:mine")
     client.force_login(cast["colleague"])
-    assert list(client.get(mine).context["referrals"]) == []
+    assert list(client.get(mine).context["prescriptions"]) == []
 
 
 def test_the_inbox_and_my_referrals_refuse_the_people_they_do_not_serve(client, cast):
@@ -162,9 +162,9 @@ def test_the_inbox_and_my_referrals_refuse_the_people_they_do_not_serve(client, 
     assert "Write a prescription" not in home and "Referral inbox" not in home
 
 
-def test_no_personal_data_in_urls(client, personas, sent_referral):
+def test_no_personal_data_in_urls(client, personas, sent_prescription):
     client.force_login(personas.referrer)
-    page = client.get(reverse("referrals:detail", args=[sent_referral.reference])).content.decode()
+    page = client.get(reverse("referrals:prescription", args=[sent_prescription.reference])).content.decode()
     import re
 
     for href in re.findall(r'href="([^"]+)"', page):

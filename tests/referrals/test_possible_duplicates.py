@@ -13,7 +13,7 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from organisations.models import StaffRole
-from referrals.models import Carer, CarerRecordAccess, PossibleDuplicate, Referral, ReferralEvent, ReferralItem
+from referrals.models import Carer, CarerRecordAccess, PossibleDuplicate, Prescription, Referral, ReferralEvent
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -84,11 +84,11 @@ def test_confirming_merges_the_newer_into_the_older_without_deleting_anything(cl
     assert response.status_code == 302
     newer.refresh_from_db()
     assert newer.merged_into == older and newer.merged_at is not None  # kept, marked
-    moved = Referral.objects.get(carer_first_name="Maggie")
-    assert moved.carer == older and moved.carer_link == Referral.CarerLink.MERGED
+    moved = Prescription.objects.get(carer_first_name="Maggie")
+    assert moved.carer == older and moved.carer_link == Prescription.CarerLink.MERGED
     assert moved.carer_full_name == "Maggie Okafor", "the prescription keeps the details it was sent with"
-    assert ReferralItem.objects.filter(referral=moved, carer=older).count() == 1
-    assert ReferralEvent.objects.filter(referral=moved, kind=ReferralEvent.Kind.MERGED, actor=lead).exists()
+    assert Referral.objects.filter(prescription=moved, carer=older).count() == 1
+    assert ReferralEvent.objects.filter(prescription=moved, kind=ReferralEvent.Kind.MERGED, actor=lead).exists()
     assert list(CarerRecordAccess.objects.filter(carer=newer).values_list("pk", flat=True))[:len(audit_before)] \
         == audit_before, "audit rows stay with the record they were about"
     maggie.refresh_from_db()
@@ -145,8 +145,8 @@ def test_the_command_lists_prescriptions_linked_under_the_old_rule_and_nothing_e
     assert "No prescription is linked to a carer record on a weak match" in out.getvalue()
     # As the migration marks a prescription linked before details were kept; and one whose record no
     # longer matches what it was given.
-    Referral.objects.filter(pk=again.pk).update(carer_link=Referral.CarerLink.LEGACY)
-    Referral.objects.filter(pk=first.pk).update(carer_date_of_birth=date(1980, 1, 1))
+    Prescription.objects.filter(pk=again.pk).update(carer_link=Prescription.CarerLink.LEGACY)
+    Prescription.objects.filter(pk=first.pk).update(carer_date_of_birth=date(1980, 1, 1))
     out = io.StringIO()
     call_command("list_weak_carer_links", stdout=out)
     text = out.getvalue()

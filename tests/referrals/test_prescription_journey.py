@@ -14,9 +14,9 @@ from referrals.models import (
     Carer,
     CarerRecordAccess,
     Notification,
+    Prescription,
     Referral,
     ReferralEvent,
-    ReferralItem,
     UnmetNeed,
 )
 from referrals.services import drafts_delete_expired
@@ -56,15 +56,15 @@ def test_gp_sees_matching_services_with_reasons_and_the_best_one_for_each_need_s
 def test_sending_makes_one_referral_with_a_readable_reference_items_timeline_and_notifications(
         client, directory, write_prescription, send, personas, needs):
     draft = write_prescription(needs=[needs["breaks"].pk, needs["emotional-support"].pk, needs["money"].pk])
-    referral = send(draft)
-    assert re.fullmatch(f"[{REFERENCE_ALPHABET}]{{4}}-[{REFERENCE_ALPHABET}]{{4}}", referral.reference)
-    assert referral.carer.full_name == "Margaret Okafor" and referral.carer.postcode == "GU1 4AB"
-    assert referral.referring_organisation == personas.gp_practice
-    assert referral.consent_given and referral.consent_method == "verbal" and referral.consent_given_at
-    assert referral.draft_data == {}
-    services = set(referral.items.values_list("service__name", flat=True))
+    prescription = send(draft)
+    assert re.fullmatch(f"[{REFERENCE_ALPHABET}]{{4}}-[{REFERENCE_ALPHABET}]{{4}}", prescription.reference)
+    assert prescription.carer.full_name == "Margaret Okafor" and prescription.carer.postcode == "GU1 4AB"
+    assert prescription.referring_organisation == personas.gp_practice
+    assert prescription.consent_given and prescription.consent_method == "verbal" and prescription.consent_given_at
+    assert prescription.draft_data == {}
+    services = set(prescription.referrals.values_list("service__name", flat=True))
     assert services == {"Carers Breaks Guildford", "Carers Counselling Guildford"}
-    kinds = list(referral.events.values_list("kind", flat=True))
+    kinds = list(prescription.events.values_list("kind", flat=True))
     assert kinds.count(ReferralEvent.Kind.SENT) == 1 and kinds.count(ReferralEvent.Kind.ROUTED) == 2
     # Money advice is only in Redhill: an unmet need, kept for insight.
     assert list(UnmetNeed.objects.values_list("need__code", "district")) == [("money", "GU1")]
@@ -72,18 +72,18 @@ def test_sending_makes_one_referral_with_a_readable_reference_items_timeline_and
     coordinator_rows = Notification.objects.filter(recipient_user=personas.coordinator, template="item_routed")
     assert coordinator_rows.count() == 4
     carer_row = Notification.objects.get(template="prescription_sent")
-    assert carer_row.channel == Notification.Channel.SMS and carer_row.recipient_carer == referral.carer
+    assert carer_row.channel == Notification.Channel.SMS and carer_row.recipient_carer == prescription.carer
     assert "Margaret" not in str(carer_row.context) and "07700" not in str(carer_row.context)
-    assert CarerRecordAccess.objects.filter(carer=referral.carer, action="create").exists()
+    assert CarerRecordAccess.objects.filter(carer=prescription.carer, action="create").exists()
 
 
 def test_the_confirmation_and_printable_summary_give_the_carer_their_reference(
         client, directory, write_prescription, send):
-    referral = send(write_prescription())
-    page = client.get(reverse("referrals:sent", args=[referral.reference])).content.decode()
-    assert referral.reference in page and "Referral sent" in page
-    summary = client.get(reverse("referrals:summary", args=[referral.reference])).content.decode()
-    assert referral.reference in summary and "Carers Breaks Guildford" in summary and "01483 000001" in summary
+    prescription = send(write_prescription())
+    page = client.get(reverse("referrals:sent", args=[prescription.reference])).content.decode()
+    assert prescription.reference in page and "Referral sent" in page
+    summary = client.get(reverse("referrals:summary", args=[prescription.reference])).content.decode()
+    assert prescription.reference in summary and "Carers Breaks Guildford" in summary and "01483 000001" in summary
     assert "What happens next" in summary
 
 
@@ -108,7 +108,7 @@ def test_no_consent_no_referral_and_the_page_says_why(client, directory, needs):
     body = response.content.decode()
     assert "The carer must agree to share their details before you can refer them" in body
     assert "govuk-error-summary" in body
-    assert not Referral.objects.exists()
+    assert not Prescription.objects.exists()
 
 
 def test_phone_or_email_is_needed_and_invalid_input_is_explained(client, directory, needs):
@@ -126,11 +126,11 @@ def test_a_double_submitted_form_and_a_double_clicked_send_make_one_referral(cli
     first = client.post(reverse("referrals:new"), data)
     second = client.post(reverse("referrals:new"), data)
     assert first["Location"] == second["Location"]
-    draft = Referral.objects.get()
+    draft = Prescription.objects.get()
     send(draft)
     again = client.post(reverse("referrals:draft_check", args=[draft.pk]))
     assert again.status_code == 302 and again["Location"].endswith("/sent/")
-    assert Referral.objects.count() == 1 and ReferralItem.objects.count() == 2
+    assert Prescription.objects.count() == 1 and Referral.objects.count() == 2
 
 
 def test_a_carer_already_known_is_linked_only_on_name_date_of_birth_and_postcode(
@@ -141,7 +141,7 @@ def test_a_carer_already_known_is_linked_only_on_name_date_of_birth_and_postcode
     again = send(write_prescription(first_name="  MARGARET ", last_name="okafor", needs=[needs["emotional-support"].pk],
                                     phone="", email="margaret@example.org", preferred_contact="email"),
                  services=[directory.listening])
-    assert again.carer == first.carer and again.carer_link == Referral.CarerLink.STRONG
+    assert again.carer == first.carer and again.carer_link == Prescription.CarerLink.STRONG
     carer = Carer.objects.get()
     assert carer.first_name == "Margaret" and carer.email == ""  # nothing written onto the record
     assert again.carer_email == "margaret@example.org"  # the prescription keeps what it was given
@@ -164,7 +164,7 @@ def test_a_service_with_an_open_referral_for_the_carer_is_not_offered_again(
     # Forcing it through is refused too, and nothing is sent.
     response = client.post(reverse("referrals:draft_services", args=[draft.pk]),
                            {"services": [str(directory.breaks.pk)]})
-    assert response.status_code == 200 and Referral.objects.filter(status="sent").count() == 1
+    assert response.status_code == 200 and Prescription.objects.filter(status="sent").count() == 1
 
 
 def test_a_draft_is_saved_and_picked_up_later(client, directory, needs):
@@ -172,7 +172,7 @@ def test_a_draft_is_saved_and_picked_up_later(client, directory, needs):
     del data["consent_given"]
     response = client.post(reverse("referrals:new"), data)
     assert response["Location"] == reverse("referrals:mine")
-    draft = Referral.objects.get(status=Referral.Status.DRAFT)
+    draft = Prescription.objects.get(status=Prescription.Status.DRAFT)
     mine = client.get(reverse("referrals:mine")).content.decode()
     assert reverse("referrals:draft_edit", args=[draft.pk]) in mine
     page = client.get(reverse("referrals:draft_edit", args=[draft.pk])).content.decode()
@@ -180,13 +180,13 @@ def test_a_draft_is_saved_and_picked_up_later(client, directory, needs):
 
 
 def test_drafts_older_than_14_days_are_deleted(client, directory, needs, personas):
-    old = Referral.objects.create(partnership=personas.gp_practice.memberships.get().partnership,
+    old = Prescription.objects.create(partnership=personas.gp_practice.memberships.get().partnership,
                                   referrer=personas.referrer, referring_organisation=personas.gp_practice)
-    fresh = Referral.objects.create(partnership=old.partnership, referrer=personas.referrer,
+    fresh = Prescription.objects.create(partnership=old.partnership, referrer=personas.referrer,
                                     referring_organisation=personas.gp_practice)
-    Referral.objects.filter(pk=old.pk).update(updated_at=timezone.now() - timedelta(days=15))
+    Prescription.objects.filter(pk=old.pk).update(updated_at=timezone.now() - timedelta(days=15))
     assert delete_expired_drafts.delay().get() == 1  # the beat task, run eagerly
-    assert list(Referral.objects.values_list("pk", flat=True)) == [fresh.pk]
+    assert list(Prescription.objects.values_list("pk", flat=True)) == [fresh.pk]
     assert drafts_delete_expired() == 0
 
 

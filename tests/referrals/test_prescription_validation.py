@@ -10,7 +10,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from referrals.models import Notification, Referral, ReferralEvent, ReferralItem
+from referrals.models import Notification, Prescription, Referral, ReferralEvent
 
 from .conftest import prescription_data
 
@@ -68,7 +68,7 @@ def test_a_phone_number_that_is_not_a_uk_number_is_an_inline_error_with_the_erro
     assert field_error(body, "phone") == UK_NUMBER
     assert UK_NUMBER in summary_errors(body)
     assert f'value="{html.escape(phone)}"' in body  # what was typed is kept
-    assert not Referral.objects.exists()
+    assert not Prescription.objects.exists()
 
 
 def test_choosing_text_messages_with_a_landline_asks_for_a_mobile(client, gp, directory, needs):
@@ -78,24 +78,24 @@ def test_choosing_text_messages_with_a_landline_asks_for_a_mobile(client, gp, di
     expected = ("Enter a mobile number to send the carer text messages, or choose another way to contact them")
     assert field_error(body, "phone") == expected
     assert expected in summary_errors(body)
-    assert not Referral.objects.exists()
+    assert not Prescription.objects.exists()
 
 
 @pytest.mark.parametrize("phone", ["07700 900 123", "+44 7700 900123"])
 def test_a_uk_mobile_is_accepted_for_text_messages_and_stored_in_e164(client, gp, directory, needs, write_prescription,
                                                                      send, phone):
-    referral = send(write_prescription(phone=phone, preferred_contact="text"), services=[directory.breaks])
-    assert referral.carer_phone == "+447700900123"
-    assert referral.carer_preferred_contact == "text"
+    prescription = send(write_prescription(phone=phone, preferred_contact="text"), services=[directory.breaks])
+    assert prescription.carer_phone == "+447700900123"
+    assert prescription.carer_preferred_contact == "text"
     assert Notification.objects.filter(template="prescription_sent", channel=Notification.Channel.SMS,
-                                       context__referral=str(referral.pk)).exists()
+                                       context__prescription=str(prescription.pk)).exists()
 
 
 def test_a_carer_with_only_a_landline_is_never_sent_a_text(client, gp, directory, needs, write_prescription, send):
     """Regression: any phone number was taken for a mobile, so texts were queued to landlines."""
-    referral = send(write_prescription(phone="01483 123456", preferred_contact="phone", email=""),
+    prescription = send(write_prescription(phone="01483 123456", preferred_contact="phone", email=""),
                     services=[directory.breaks])
-    assert referral.carer_phone == "+441483123456"
+    assert prescription.carer_phone == "+441483123456"
     assert not Notification.objects.filter(template="prescription_sent").exists()
     assert not Notification.objects.filter(channel=Notification.Channel.SMS).exists()
 
@@ -112,7 +112,7 @@ def test_an_unknown_postcode_district_is_an_error_and_what_was_typed_is_kept(cli
     assert message in summary_errors(body)
     assert 'value="ZZ1 1ZZ"' in body and 'value="Margaret"' in body and 'value="Okafor"' in body
     assert textarea(body, "id_note") == "Husband has advanced dementia; she is exhausted."
-    assert not Referral.objects.exists()
+    assert not Prescription.objects.exists()
 
 
 # --- Check your answers ---------------------------------------------------------------------------
@@ -147,14 +147,14 @@ def test_a_text_over_its_length_is_an_error_and_is_kept_in_the_textarea(client, 
     assert field_error(body, field) == message
     assert message in summary_errors(body)
     assert textarea(body, f"id_{field}") == typed
-    assert not Referral.objects.exists()
+    assert not Prescription.objects.exists()
 
 
 # --- The referrer's and the coordinator's forms ---------------------------------------------------
 
 
-def breaks_item(referral) -> ReferralItem:
-    return referral.items.get(service__name="Carers Breaks Guildford")
+def breaks_referral(prescription) -> Referral:
+    return prescription.referrals.get(service__name="Carers Breaks Guildford")
 
 
 @pytest.mark.parametrize(("reason", "message"), [
@@ -162,72 +162,73 @@ def breaks_item(referral) -> ReferralItem:
     ("The carer has moved to Scotland. " * 152, "The reason must be 500 characters or fewer"),
 ])
 def test_cancelling_without_a_reason_or_with_too_long_a_reason_is_a_400_that_keeps_what_was_typed(
-        client, personas, sent_referral, reason, message):
+        client, personas, sent_prescription, reason, message):
     """Regression guard: an invalid reason must show the form again with what was typed (not a redirect that
     loses it), and one longer than the timeline's column must never reach the database (a 500)."""
     reason = reason[:5000]
-    item = breaks_item(sent_referral)
+    referral = breaks_referral(sent_prescription)
     events = ReferralEvent.objects.count()
     client.force_login(personas.referrer)
-    response = client.post(reverse("referrals:item_cancel", args=[item.pk]), {"reason": reason})
+    response = client.post(reverse("referrals:referral_cancel", args=[referral.pk]), {"reason": reason})
     assert response.status_code == 400
     body = response.content.decode()
     assert summary_errors(body) == [message]
     assert message in inline_errors(body)
-    assert textarea(body, f"cancel-{item.pk}") == reason
-    item.refresh_from_db()
-    assert item.status == ReferralItem.Status.SENT and item.closed_at is None
+    assert textarea(body, f"cancel-{referral.pk}") == reason
+    referral.refresh_from_db()
+    assert referral.status == Referral.Status.SENT and referral.closed_at is None
     assert ReferralEvent.objects.count() == events
 
 
 LONG_NOTE = ("Spoke to her daughter, who asked us to call back after six. " * 90)[:5000]
 
 
-def test_declining_with_a_note_over_its_length_is_a_400_and_changes_nothing(client, personas, sent_referral):
+def test_declining_with_a_note_over_its_length_is_a_400_and_changes_nothing(client, personas, sent_prescription):
     """Regression guard: a note longer than the timeline's column gave a 500 when the event was written."""
-    item = breaks_item(sent_referral)
+    referral = breaks_referral(sent_prescription)
     events = ReferralEvent.objects.count()
     client.force_login(personas.coordinator)
-    response = client.post(reverse("referrals:item_action", args=[item.pk, "decline"]),
+    response = client.post(reverse("referrals:referral_action", args=[referral.pk, "decline"]),
                            {"reason": "other", "note": LONG_NOTE})
     assert response.status_code == 400
     body = response.content.decode()
     assert "More detail must be 1,000 characters or fewer" in summary_errors(body)
     assert "More detail must be 1,000 characters or fewer" in inline_errors(body)
     assert textarea(body, "id_note") == LONG_NOTE
-    item.refresh_from_db()
-    assert item.status == ReferralItem.Status.SENT and item.decline_reason == ""
+    referral.refresh_from_db()
+    assert referral.status == Referral.Status.SENT and referral.decline_reason == ""
     assert ReferralEvent.objects.count() == events
 
 
-def test_closing_with_a_note_over_its_length_is_a_400_and_changes_nothing(client, personas, sent_referral):
+def test_closing_with_a_note_over_its_length_is_a_400_and_changes_nothing(client, personas, sent_prescription):
     """Regression guard: a note longer than the timeline's column gave a 500 when the event was written."""
-    item = breaks_item(sent_referral)
+    referral = breaks_referral(sent_prescription)
     client.force_login(personas.coordinator)
-    client.post(reverse("referrals:item_action", args=[item.pk, "accept"]))
+    client.post(reverse("referrals:referral_action", args=[referral.pk, "accept"]))
     events = ReferralEvent.objects.count()
-    response = client.post(reverse("referrals:item_action", args=[item.pk, "close"]),
+    response = client.post(reverse("referrals:referral_action", args=[referral.pk, "close"]),
                            {"outcome": "supported", "note": LONG_NOTE})
     assert response.status_code == 400
     body = response.content.decode()
     assert "The note must be 1,000 characters or fewer" in summary_errors(body)
     assert "The note must be 1,000 characters or fewer" in inline_errors(body)
-    item.refresh_from_db()
-    assert item.status == ReferralItem.Status.ACCEPTED and item.outcome == "" and item.closed_at is None
+    referral.refresh_from_db()
+    assert referral.status == Referral.Status.ACCEPTED and referral.outcome == "" and referral.closed_at is None
     assert ReferralEvent.objects.count() == events
 
 
-def test_a_contact_attempt_with_a_note_over_its_length_is_a_400_and_is_not_counted(client, personas, sent_referral):
+def test_a_contact_attempt_with_a_note_over_its_length_is_a_400_and_is_not_counted(client, personas, sent_prescription):
     """Regression guard: a note longer than the timeline's column gave a 500 when the event was written."""
-    item = breaks_item(sent_referral)
+    referral = breaks_referral(sent_prescription)
     client.force_login(personas.coordinator)
-    client.post(reverse("referrals:item_action", args=[item.pk, "accept"]))
+    client.post(reverse("referrals:referral_action", args=[referral.pk, "accept"]))
     events = ReferralEvent.objects.count()
-    response = client.post(reverse("referrals:item_action", args=[item.pk, "contact-attempt"]), {"note": LONG_NOTE})
+    response = client.post(reverse("referrals:referral_action", args=[referral.pk, "contact-attempt"]),
+                           {"note": LONG_NOTE})
     assert response.status_code == 400
     body = response.content.decode()
     assert "The note must be 1,000 characters or fewer" in summary_errors(body)
     assert "The note must be 1,000 characters or fewer" in inline_errors(body)
-    item.refresh_from_db()
-    assert item.contact_attempts == 0 and item.status == ReferralItem.Status.ACCEPTED
+    referral.refresh_from_db()
+    assert referral.contact_attempts == 0 and referral.status == Referral.Status.ACCEPTED
     assert ReferralEvent.objects.count() == events

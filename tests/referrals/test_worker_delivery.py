@@ -18,10 +18,10 @@ from tests.celery_worker import reset_pool as _reset_pool  # noqa: F401 — the 
 def test_a_sent_prescription_is_delivered_by_a_worker_exactly_once(redis_worker, personas, directory,
                                                                    client, write_prescription, send):
     client.force_login(personas.referrer)
-    referral = send(write_prescription(email="margaret@example.org", preferred_contact="email"),
+    prescription = send(write_prescription(email="margaret@example.org", preferred_contact="email"),
                     services=[directory.breaks])
-    rows = Notification.objects.filter(event_key__endswith=str(referral.pk)) | Notification.objects.filter(
-        context__item__in=[str(pk) for pk in referral.items.values_list("pk", flat=True)])
+    rows = Notification.objects.filter(event_key__endswith=str(prescription.pk)) | Notification.objects.filter(
+        context__referral__in=[str(pk) for pk in prescription.referrals.values_list("pk", flat=True)])
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline and rows.filter(status__in=["pending", "sending"]).exists():
         time.sleep(0.2)
@@ -43,19 +43,19 @@ def _delivered(rows, timeout: float = 30) -> None:
 def test_a_worker_sends_the_carers_text_through_notify_and_the_coordinators_email_and_in_app(
         redis_worker, fake_notify, personas, directory, client, write_prescription, send):
     client.force_login(personas.referrer)
-    referral = send(write_prescription(), services=[directory.breaks])  # Margaret prefers texts
-    item = referral.items.get()
+    prescription = send(write_prescription(), services=[directory.breaks])  # Margaret prefers texts
+    referral = prescription.referrals.get()
     _delivered(Notification.objects.all())
     assert sorted(Notification.objects.values_list("template", "channel", "status")) == [
         ("item_routed", "email", "sent"), ("item_routed", "in_app", "sent"), ("prescription_sent", "sms", "sent")]
     [sms] = fake_notify.sms()
-    assert sms["phone_number"] == "+447700900123" and referral.reference in sms["personalisation"]["body"]
+    assert sms["phone_number"] == "+447700900123" and prescription.reference in sms["personalisation"]["body"]
     assert [m.to for m in mail.outbox] == [[personas.coordinator.email]]
-    assert f"/inbox/items/{item.pk}/" in mail.outbox[0].body
+    assert f"/referrals/{referral.pk}/" in mail.outbox[0].body
 
     # The coordinator accepts: the GP hears in the app and by email, Margaret by text.
     client.force_login(personas.coordinator)
-    client.post(f"/inbox/items/{item.pk}/accept/")
+    client.post(f"/referrals/{referral.pk}/accept/")
     _delivered(Notification.objects.all())
     assert len(fake_notify.sms()) == 2 and "A service has accepted your referral and will contact you" in \
         fake_notify.sms()[1]["personalisation"]["body"]

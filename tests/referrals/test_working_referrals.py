@@ -9,47 +9,47 @@ from django.db import connection
 from django.urls import reverse
 
 from organisations.models import StaffRole
-from referrals.models import Notification, ReferralEvent, ReferralItem
-from referrals.services import TransitionNotAllowed, item_accept, item_close
+from referrals.models import Notification, Referral, ReferralEvent
+from referrals.services import TransitionNotAllowed, referral_accept, referral_close
 from tests import factories
 
 pytestmark = pytest.mark.django_db
 
 
-def breaks_item(referral) -> ReferralItem:
-    return referral.items.get(service__name="Carers Breaks Guildford")
+def breaks_referral(prescription) -> Referral:
+    return prescription.referrals.get(service__name="Carers Breaks Guildford")
 
 
-def act(client, item, action, data=None):
-    return client.post(reverse("referrals:item_action", args=[item.pk, action]), data or {})
+def act(client, referral, action, data=None):
+    return client.post(reverse("referrals:referral_action", args=[referral.pk, action]), data or {})
 
 
-def test_coordinator_sees_the_new_referral_in_the_inbox_with_its_target(client, personas, sent_referral):
+def test_coordinator_sees_the_new_referral_in_the_inbox_with_its_target(client, personas, sent_prescription):
     client.force_login(personas.coordinator)
     response = client.get(reverse("referrals:inbox"))
     assert response.status_code == 200
-    items = response.context["items"]
-    assert [i.service.name for i in items] == ["Carers Breaks Guildford"]  # not the other charity's line
+    referrals = response.context["referrals"]
+    assert [i.service.name for i in referrals] == ["Carers Breaks Guildford"]  # not the other charity's line
     body = response.content.decode()
-    assert "Margaret Okafor" in body and "Respond by" in body and sent_referral.reference in body
+    assert "Margaret Okafor" in body and "Respond by" in body and sent_prescription.reference in body
     statuses = dict((value, count) for value, _, count in response.context["statuses"])
     assert statuses["open"] == 1 and statuses["sent"] == 1
 
 
 def test_coordinator_accepts_records_contact_and_closes_and_the_gp_sees_the_outcome(
-        client, personas, sent_referral):
-    item = breaks_item(sent_referral)
+        client, personas, sent_prescription):
+    referral = breaks_referral(sent_prescription)
     client.force_login(personas.coordinator)
-    page = client.get(reverse("referrals:item", args=[item.pk])).content.decode()
+    page = client.get(reverse("referrals:referral", args=[referral.pk])).content.decode()
     assert "Husband has advanced dementia" in page and "07700 900123" in page
-    act(client, item, "accept")
-    act(client, item, "contact-attempt", {"note": "Left a voicemail"})
-    act(client, item, "in-contact")
-    act(client, item, "close", {"outcome": "supported", "note": "Sitting service twice a week"})
-    item.refresh_from_db()
-    assert item.status == ReferralItem.Status.CLOSED and item.outcome == "supported"
-    assert item.contact_attempts == 1 and item.acknowledged_at and item.closed_at
-    kinds = list(sent_referral.events.filter(item=item).values_list("kind", "actor"))
+    act(client, referral, "accept")
+    act(client, referral, "contact-attempt", {"note": "Left a voicemail"})
+    act(client, referral, "in-contact")
+    act(client, referral, "close", {"outcome": "supported", "note": "Sitting service twice a week"})
+    referral.refresh_from_db()
+    assert referral.status == Referral.Status.CLOSED and referral.outcome == "supported"
+    assert referral.contact_attempts == 1 and referral.acknowledged_at and referral.closed_at
+    kinds = list(sent_prescription.events.filter(referral=referral).values_list("kind", "actor"))
     assert kinds == [("routed", personas.referrer.pk), ("accepted", personas.coordinator.pk),
                      ("contact_attempt", personas.coordinator.pk), ("in_contact", personas.coordinator.pk),
                      ("closed", personas.coordinator.pk)]
@@ -58,45 +58,45 @@ def test_coordinator_accepts_records_contact_and_closes_and_the_gp_sees_the_outc
     assert set(told) == {("item_accepted", "in_app"), ("item_accepted", "email"), ("item_closed", "in_app"),
                          ("item_closed", "email")}
     client.force_login(personas.referrer)
-    detail = client.get(reverse("referrals:detail", args=[sent_referral.reference])).content.decode()
+    detail = client.get(reverse("referrals:prescription", args=[sent_prescription.reference])).content.decode()
     assert "Closed: supported" in detail and "Sitting service twice a week" in detail
 
 
-def test_illegal_transitions_are_refused_with_a_message_and_change_nothing(client, personas, sent_referral):
-    item = breaks_item(sent_referral)
+def test_illegal_transitions_are_refused_with_a_message_and_change_nothing(client, personas, sent_prescription):
+    referral = breaks_referral(sent_prescription)
     client.force_login(personas.coordinator)
-    response = act(client, item, "close", {"outcome": "supported"})
+    response = act(client, referral, "close", {"outcome": "supported"})
     follow = client.get(response["Location"]).content.decode()
     assert "Only an accepted referral can be closed" in follow
-    act(client, item, "decline", {"reason": "no_capacity"})
-    act(client, item, "accept")
-    item.refresh_from_db()
-    assert item.status == ReferralItem.Status.DECLINED
+    act(client, referral, "decline", {"reason": "no_capacity"})
+    act(client, referral, "accept")
+    referral.refresh_from_db()
+    assert referral.status == Referral.Status.DECLINED
     events_before = ReferralEvent.objects.count()
     with pytest.raises(TransitionNotAllowed):
-        item_close(item=item, actor=personas.coordinator, outcome="supported")
-    item.refresh_from_db()
-    assert item.status == ReferralItem.Status.DECLINED and ReferralEvent.objects.count() == events_before
+        referral_close(referral=referral, actor=personas.coordinator, outcome="supported")
+    referral.refresh_from_db()
+    assert referral.status == Referral.Status.DECLINED and ReferralEvent.objects.count() == events_before
 
 
-def test_accepting_twice_is_refused(personas, sent_referral):
-    item = breaks_item(sent_referral)
-    item_accept(item=item, actor=personas.coordinator)
+def test_accepting_twice_is_refused(personas, sent_prescription):
+    referral = breaks_referral(sent_prescription)
+    referral_accept(referral=referral, actor=personas.coordinator)
     with pytest.raises(TransitionNotAllowed, match="already accepted"):
-        item_accept(item=item, actor=personas.coordinator)
-    assert sent_referral.events.filter(kind="accepted").count() == 1
+        referral_accept(referral=referral, actor=personas.coordinator)
+    assert sent_prescription.events.filter(kind="accepted").count() == 1
 
 
 @pytest.mark.django_db(transaction=True)
-def test_two_coordinators_acting_at_once_only_one_wins(personas, sent_referral):
-    item = breaks_item(sent_referral)
+def test_two_coordinators_acting_at_once_only_one_wins(personas, sent_prescription):
+    referral = breaks_referral(sent_prescription)
     results = []
     barrier = threading.Barrier(2)
 
     def accept():
         barrier.wait()
         try:
-            item_accept(item=ReferralItem.objects.get(pk=item.pk), actor=personas.coordinator)
+            referral_accept(referral=Referral.objects.get(pk=referral.pk), actor=personas.coordinator)
             results.append("accepted")
         except TransitionNotAllowed:
             results.append("refused")
@@ -109,59 +109,59 @@ def test_two_coordinators_acting_at_once_only_one_wins(personas, sent_referral):
     for thread in threads:
         thread.join()
     assert sorted(results) == ["accepted", "refused"]
-    assert ReferralEvent.objects.filter(item=item, kind="accepted").count() == 1
+    assert ReferralEvent.objects.filter(referral=referral, kind="accepted").count() == 1
 
 
 def test_decline_needs_a_reason_and_the_gp_re_routes_to_the_next_matching_service(
-        client, personas, sent_referral, directory, partnership, needs):
+        client, personas, sent_prescription, directory, partnership, needs):
     second = factories.ServiceFactory(organisation=personas.other_charity, name="Woking Sitting Service",
                                       needs=[needs["breaks-sitting"]], serves_whole_area=True)
-    item = breaks_item(sent_referral)
+    referral = breaks_referral(sent_prescription)
     client.force_login(personas.coordinator)
-    response = act(client, item, "decline", {"reason": "other", "note": ""})
+    response = act(client, referral, "decline", {"reason": "other", "note": ""})
     assert response.status_code == 400 and "Say why you are declining" in response.content.decode()
-    act(client, item, "decline", {"reason": "no_capacity", "suggested_service": str(second.pk)})
-    item.refresh_from_db()
-    assert item.status == ReferralItem.Status.DECLINED and item.suggested_service == second
+    act(client, referral, "decline", {"reason": "no_capacity", "suggested_service": str(second.pk)})
+    referral.refresh_from_db()
+    assert referral.status == Referral.Status.DECLINED and referral.suggested_service == second
 
     client.force_login(personas.referrer)
-    attention = client.get(reverse("referrals:mine"), {"show": "attention"}).context["referrals"]
-    assert [r.pk for r in attention] == [sent_referral.pk]
-    page = client.get(reverse("referrals:item_reroute", args=[item.pk]))
+    attention = client.get(reverse("referrals:mine"), {"show": "attention"}).context["prescriptions"]
+    assert [r.pk for r in attention] == [sent_prescription.pk]
+    page = client.get(reverse("referrals:referral_reroute", args=[referral.pk]))
     assert [m.service.name for m in page.context["options"]] == ["Woking Sitting Service"]
-    response = client.post(reverse("referrals:item_reroute", args=[item.pk]), {"service": str(second.pk)})
+    response = client.post(reverse("referrals:referral_reroute", args=[referral.pk]), {"service": str(second.pk)})
     assert response.status_code == 302
-    new_item = ReferralItem.objects.get(rerouted_from=item)
-    assert new_item.service == second and new_item.status == ReferralItem.Status.SENT
-    assert sent_referral.events.filter(kind="rerouted", item=item).exists()
+    new_referral = Referral.objects.get(rerouted_from=referral)
+    assert new_referral.service == second and new_referral.status == Referral.Status.SENT
+    assert sent_prescription.events.filter(kind="rerouted", referral=referral).exists()
     # Once re-routed it no longer needs attention, and cannot be re-routed twice.
-    assert list(client.get(reverse("referrals:mine"), {"show": "attention"}).context["referrals"]) == []
-    again = client.post(reverse("referrals:item_reroute", args=[item.pk]), {"service": str(second.pk)})
-    assert again.status_code == 200 and ReferralItem.objects.filter(service=second).count() == 1
+    assert list(client.get(reverse("referrals:mine"), {"show": "attention"}).context["prescriptions"]) == []
+    again = client.post(reverse("referrals:referral_reroute", args=[referral.pk]), {"service": str(second.pk)})
+    assert again.status_code == 200 and Referral.objects.filter(service=second).count() == 1
 
 
-def test_the_partnership_manager_can_re_route_a_declined_item(client, personas, sent_referral, needs):
+def test_the_partnership_manager_can_re_route_a_declined_item(client, personas, sent_prescription, needs):
     other = factories.ServiceFactory(organisation=personas.other_charity, name="County Breaks",
                                      needs=[needs["breaks"]], serves_whole_area=True)
-    item = breaks_item(sent_referral)
+    referral = breaks_referral(sent_prescription)
     client.force_login(personas.coordinator)
-    act(client, item, "decline", {"reason": "out_of_area"})
+    act(client, referral, "decline", {"reason": "out_of_area"})
     client.force_login(personas.manager)
-    response = client.post(reverse("referrals:item_reroute", args=[item.pk]), {"service": str(other.pk)})
+    response = client.post(reverse("referrals:referral_reroute", args=[referral.pk]), {"service": str(other.pk)})
     assert response.status_code == 302
-    assert ReferralItem.objects.filter(rerouted_from=item, service=other).exists()
+    assert Referral.objects.filter(rerouted_from=referral, service=other).exists()
 
 
-def test_referrer_cancels_an_open_item_with_a_reason(client, personas, sent_referral):
-    item = breaks_item(sent_referral)
+def test_referrer_cancels_an_open_item_with_a_reason(client, personas, sent_prescription):
+    referral = breaks_referral(sent_prescription)
     client.force_login(personas.referrer)
-    client.post(reverse("referrals:item_cancel", args=[item.pk]), {"reason": ""})
-    item.refresh_from_db()
-    assert item.status == ReferralItem.Status.SENT
-    client.post(reverse("referrals:item_cancel", args=[item.pk]), {"reason": "Carer has moved away"})
-    item.refresh_from_db()
-    assert item.status == ReferralItem.Status.WITHDRAWN
-    assert sent_referral.events.filter(kind="withdrawn", note="Carer has moved away").exists()
+    client.post(reverse("referrals:referral_cancel", args=[referral.pk]), {"reason": ""})
+    referral.refresh_from_db()
+    assert referral.status == Referral.Status.SENT
+    client.post(reverse("referrals:referral_cancel", args=[referral.pk]), {"reason": "Carer has moved away"})
+    referral.refresh_from_db()
+    assert referral.status == Referral.Status.WITHDRAWN
+    assert sent_prescription.events.filter(kind="withdrawn", note="Carer has moved away").exists()
 
 
 def test_my_referrals_lists_every_prescription_newest_first(client, personas, directory, write_prescription, send,
@@ -171,45 +171,45 @@ def test_my_referrals_lists_every_prescription_newest_first(client, personas, di
     second = send(write_prescription(first_name="Tom", last_name="Reyes", phone="07700 900999",
                                      date_of_birth_2="1970"), services=[directory.listening])
     response = client.get(reverse("referrals:mine"))
-    assert [r.pk for r in response.context["referrals"]] == [second.pk, first.pk]
+    assert [r.pk for r in response.context["prescriptions"]] == [second.pk, first.pk]
     assert "Carers Breaks Guildford" in response.content.decode()
 
 
-def test_team_visibility_lets_colleagues_follow_each_others_referrals(client, personas, sent_referral):
+def test_team_visibility_lets_colleagues_follow_each_others_referrals(client, personas, sent_prescription):
     colleague = factories.StaffRoleFactory(membership=personas.gp_practice.memberships.get(),
                                            role=StaffRole.Role.REFERRER).user
     client.force_login(colleague)
-    url = reverse("referrals:detail", args=[sent_referral.reference])
+    url = reverse("referrals:prescription", args=[sent_prescription.reference])
     assert client.get(url).status_code == 404
-    assert list(client.get(reverse("referrals:mine")).context["referrals"]) == []
+    assert list(client.get(reverse("referrals:mine")).context["prescriptions"]) == []
     personas.gp_practice.team_visibility = True
     personas.gp_practice.save()
     assert client.get(url).status_code == 200
-    assert [r.pk for r in client.get(reverse("referrals:mine")).context["referrals"]] == [sent_referral.pk]
+    assert [r.pk for r in client.get(reverse("referrals:mine")).context["prescriptions"]] == [sent_prescription.pk]
     # A colleague can follow but not cancel: that is the referrer's.
-    item = breaks_item(sent_referral)
-    client.post(reverse("referrals:item_cancel", args=[item.pk]), {"reason": "No"})
-    item.refresh_from_db()
-    assert item.status == ReferralItem.Status.SENT
+    referral = breaks_referral(sent_prescription)
+    client.post(reverse("referrals:referral_cancel", args=[referral.pk]), {"reason": "No"})
+    referral.refresh_from_db()
+    assert referral.status == Referral.Status.SENT
 
 
 def test_inbox_and_my_referrals_cost_a_bounded_number_of_queries(client, personas, directory, partnership,
                                                                   django_assert_max_num_queries):
-    from referrals.models import Carer, Referral
+    from referrals.models import Carer, Prescription
 
     for index in range(30):
         carer = Carer.objects.create(partnership=partnership, first_name=f"Carer{index}", last_name="Test",
                                      date_of_birth="1960-01-01", postcode="GU1 1AA", district="GU1")
-        referral = Referral.objects.create(partnership=partnership, status="sent", carer=carer,
+        prescription = Prescription.objects.create(partnership=partnership, status="sent", carer=carer,
                                            reference=f"AAAA-{index:04d}", referrer=personas.referrer,
                                            referring_organisation=personas.gp_practice, consent_given=True)
-        ReferralItem.objects.create(referral=referral, service=directory.breaks, carer=carer)
-        ReferralItem.objects.create(referral=referral, service=directory.listening, carer=carer)
+        Referral.objects.create(prescription=prescription, service=directory.breaks, carer=carer)
+        Referral.objects.create(prescription=prescription, service=directory.listening, carer=carer)
     client.force_login(personas.coordinator)
     with django_assert_max_num_queries(14):
         response = client.get(reverse("referrals:inbox"))
-    assert len(response.context["items"]) == 30
+    assert len(response.context["referrals"]) == 30
     client.force_login(personas.referrer)
     with django_assert_max_num_queries(14):
         response = client.get(reverse("referrals:mine"))
-    assert len(response.context["referrals"]) == 30
+    assert len(response.context["prescriptions"]) == 30

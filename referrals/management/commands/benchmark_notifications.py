@@ -39,7 +39,7 @@ from django.test.utils import override_settings
 
 from partnership.models import Partnership, User
 from referrals import notifications
-from referrals.models import Notification, ReferralItem
+from referrals.models import Notification, Referral
 
 THROUGHPUT_TARGET = 200  # notifications a second, one worker
 OVERHEAD_TARGET_MS = 5.0  # p95 (and so the median) of an event's notifications in a request
@@ -183,8 +183,8 @@ class Command(BaseCommand):
 
     def _context(self) -> dict:
         """A real item when there is one, so each message does the lookups a real one does."""
-        item = ReferralItem.objects.order_by("pk").values_list("pk", "service_id").first()
-        return {"item": str(item[0]), "service": str(item[1])} if item else {}
+        referral = Referral.objects.order_by("pk").values_list("pk", "service_id").first()
+        return {"referral": str(referral[0]), "service": str(referral[1])} if referral else {}
 
     def _queue_for_throughput(self, user: User, partnership: Partnership, count: int) -> None:
         from referrals.tasks import send_notification

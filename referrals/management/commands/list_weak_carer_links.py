@@ -17,7 +17,7 @@ import csv
 from django.core.management.base import BaseCommand
 
 from referrals.identity import Identity, Strength, compare
-from referrals.models import Referral
+from referrals.models import Prescription
 
 
 class Command(BaseCommand):
@@ -42,24 +42,24 @@ class Command(BaseCommand):
 
     def _suspect(self):
         prescriptions = (
-            Referral.objects.filter(status=Referral.Status.SENT, carer__isnull=False)
-            .exclude(carer_link=Referral.CarerLink.MERGED)
+            Prescription.objects.filter(status=Prescription.Status.SENT, carer__isnull=False)
+            .exclude(carer_link=Prescription.CarerLink.MERGED)
             .select_related("carer", "referring_organisation").order_by("sent_at")
         )
-        for referral in prescriptions.iterator(chunk_size=500):
-            why = self._why(referral)
+        for prescription in prescriptions.iterator(chunk_size=500):
+            why = self._why(prescription)
             if why:
-                yield (referral.reference, f"{referral.sent_at:%Y-%m-%d}", referral.referring_organisation.name,
-                       str(referral.carer_id), why)
+                yield (prescription.reference, f"{prescription.sent_at:%Y-%m-%d}",
+                       prescription.referring_organisation.name, str(prescription.carer_id), why)
 
     @staticmethod
-    def _why(referral: Referral) -> str:
-        if referral.carer_link == Referral.CarerLink.LEGACY:
+    def _why(prescription: Prescription) -> str:
+        if prescription.carer_link == Prescription.CarerLink.LEGACY:
             return ("linked to an existing record under the old rule (email or phone alone was enough); "
                     "the details typed were not kept")
-        given = Identity.of(first_name=referral.carer_first_name, last_name=referral.carer_last_name,
-                            date_of_birth=referral.carer_date_of_birth, postcode=referral.carer_postcode)
-        if compare(given, Identity.of_carer(referral.carer)).strength is not Strength.STRONG:
+        given = Identity.of(first_name=prescription.carer_first_name, last_name=prescription.carer_last_name,
+                            date_of_birth=prescription.carer_date_of_birth, postcode=prescription.carer_postcode)
+        if compare(given, Identity.of_carer(prescription.carer)).strength is not Strength.STRONG:
             return "the name, date of birth or postcode given do not match the record it is filed under"
         return ""
 

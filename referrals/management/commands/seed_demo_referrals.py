@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from partnership.models import Partnership
-from referrals.demo import seed_referrals
+from referrals.demo import seed_prescriptions
 
 
 class Command(BaseCommand):
@@ -14,5 +14,5 @@ class Command(BaseCommand):
         found = Partnership.objects.filter(slug=partnership).first()
         if found is None:
             raise CommandError(f"No partnership '{partnership}': run seed_demo first")
-        made = seed_referrals(partnership=found)
+        made = seed_prescriptions(partnership=found)
         self.stdout.write(f"Demo prescriptions: {made} created" if made else "Demo prescriptions already exist.")
