@@ -2,21 +2,25 @@
 
 from __future__ import annotations
 
-import json
 from datetime import date, timedelta
 from functools import cache
-from pathlib import Path
 
-HOLIDAYS_FILE = Path(__file__).resolve().parent / "data" / "bank-holidays-england-and-wales.json"
+import holidays
 
 
 @cache
-def bank_holidays() -> frozenset[date]:
-    return frozenset(date.fromisoformat(day) for day in json.loads(HOLIDAYS_FILE.read_text())["dates"])
+def bank_holidays(year: int) -> frozenset[date]:
+    """England and Wales' bank holidays in `year`, substitute days included (Scotland's are not ours).
+
+    From the `holidays` library, which computes any year and carries the one-off days (a coronation, a
+    state funeral), so targets do not silently stop counting them after a shipped list's last year.
+    Frozen per year: the library's own object fills itself in as years are looked up, which is not
+    something to share between threads."""
+    return frozenset(holidays.country_holidays("GB", subdiv="ENG", years=year))
 
 
 def is_working_day(day: date) -> bool:
-    return day.weekday() < 5 and day not in bank_holidays()
+    return day.weekday() < 5 and day not in bank_holidays(day.year)
 
 
 def add_working_days(start: date, days: int) -> date:
