@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import warnings
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
 from django.core.exceptions import ImproperlyConfigured
@@ -22,15 +23,22 @@ class SettingsError(ImproperlyConfigured):
     pass
 
 
-env = environ.Env()
+# Every setting read from the environment goes through one of these helpers. An unset variable gives
+# the default; a set one must parse, or start-up stops with a message naming the variable. An empty
+# value is "unset" for a yes/no or a number (compose's `${NAME:-}` passes one), but is itself the
+# value for a string or a list. django-environ is used only to parse the database and email URLs.
 
 
-def _read(name: str, cast, default):
-    """Read one variable, failing loudly and by name on a value that does not parse."""
-    try:
-        return cast(name, default=default)
-    except (ValueError, TypeError, ImproperlyConfigured) as error:
-        raise SettingsError(f"Environment variable {name} has an invalid value: {error}") from None
+def _str(name: str, default: str) -> str:
+    value = os.environ.get(name)
+    return default if value is None else value
+
+
+def _choice(name: str, default: str, choices: tuple[str, ...]) -> str:
+    value = _str(name, default)
+    if value not in choices:
+        raise SettingsError(f"Environment variable {name} must be one of {', '.join(choices)}, not {value!r}")
+    return value
 
 
 def _bool(name: str, default: bool) -> bool:
@@ -58,9 +66,76 @@ def _int(name: str, default: int, minimum: int = 0) -> int:
     return value
 
 
+def _list(name: str, default: list[str]) -> list[str]:
+    """Comma-separated: "a, b" is ["a", "b"]."""
+    raw = os.environ.get(name)
+    if raw is None:
+        return default
+    return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+def _dict(name: str, default: dict[str, str]) -> dict[str, str]:
+    """Comma-separated pairs: "a=1,b=2" is {"a": "1", "b": "2"}."""
+    raw = os.environ.get(name)
+    if raw is None:
+        return default
+    pairs = {}
+    for item in filter(None, (item.strip() for item in raw.split(","))):
+        key, separator, value = item.partition("=")
+        if not (separator and key.strip() and value.strip()):
+            raise SettingsError(f"Environment variable {name} must be name=value pairs separated by commas, "
+                                f"not {item!r}")
+        pairs[key.strip()] = value.strip()
+    return pairs
+
+
+def _url(name: str, default: str) -> str:
+    value = _str(name, default)
+    try:
+        parts = urlsplit(value)
+    except ValueError:  # e.g. an unclosed [ in an IPv6 address
+        parts = urlsplit("")
+    if parts.scheme not in {"https", "http"} or not parts.netloc:
+        raise SettingsError(f"Environment variable {name} must start with https:// (or http://), not {value!r}")
+    return value
+
+
+def _database_url(name: str, default: str, engines: set[str]) -> dict:
+    raw = _str(name, default)
+    # django-environ passes an unknown scheme through as an engine name, and Django would then fail
+    # later without naming the variable, so the engine is checked here.
+    with warnings.catch_warnings():
+        # django-environ warns of an unrecognised URL by printing it parsed, password and all.
+        warnings.simplefilter("ignore")
+        try:
+            config = environ.Env.db_url_config(raw)
+        except (ValueError, TypeError, ImproperlyConfigured):
+            config = {}
+    if config.get("ENGINE") not in engines:
+        # Name only the scheme: the rest of the URL may hold the database password.
+        scheme, separator, _ = raw.partition("://")
+        raise SettingsError(
+            f"Environment variable {name} must be a postgres:// (or, for the demo, sqlite:///) URL, not "
+            + (f"a {scheme}:// URL" if separator else "a value without a scheme")
+        )
+    return config
+
+
+def _email_url(name: str, default: str) -> dict:
+    raw = _str(name, default)
+    try:
+        return environ.Env.email_url_config(raw)
+    except (ValueError, TypeError, ImproperlyConfigured):
+        scheme, separator, _ = raw.partition("://")
+        raise SettingsError(
+            f"Environment variable {name} must be an email URL (smtp+tls://user:password@host:587, "
+            "consolemail://), not " + (f"a {scheme}:// URL" if separator else "a value without a scheme")
+        ) from None
+
+
 DEBUG = _bool("DEBUG", default=True)
 
-SECRET_KEY = os.environ.get("SECRET_KEY", "")
+SECRET_KEY = _str("SECRET_KEY", "")
 if not SECRET_KEY:
     if not DEBUG:
         raise SettingsError("Environment variable SECRET_KEY must be set when DEBUG is false")
@@ -75,15 +150,13 @@ if not SECRET_KEY:
 elif not DEBUG and (len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5):
     raise SettingsError("Environment variable SECRET_KEY is too short: use at least 50 random characters")
 
-ALLOWED_HOSTS = _read("ALLOWED_HOSTS", env.list, ["127.0.0.1", "localhost", "[::1]"] if DEBUG else [])
+ALLOWED_HOSTS = _list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"] if DEBUG else [])
 if not DEBUG and not ALLOWED_HOSTS:
     raise SettingsError("Environment variable ALLOWED_HOSTS must be set when DEBUG is false")
-CSRF_TRUSTED_ORIGINS = _read("CSRF_TRUSTED_ORIGINS", env.list, [])
+CSRF_TRUSTED_ORIGINS = _list("CSRF_TRUSTED_ORIGINS", [])
 
 # The public address of the site, for links in emails and the Open Referral feed.
-SITE_URL = _read("SITE_URL", env.str, "http://127.0.0.1:8000").rstrip("/")
-if not SITE_URL.startswith(("https://", "http://")):
-    raise SettingsError(f"Environment variable SITE_URL must start with https:// (or http://), not {SITE_URL!r}")
+SITE_URL = _url("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -136,23 +209,11 @@ TEMPLATES = [
     },
 ]
 
-# Database: SQLite for the embedded demo, DATABASE_URL (PostgreSQL) otherwise. django-environ passes
-# an unknown scheme through as an engine name, and Django would then fail later without naming the
-# variable, so the engine is checked here.
-_DATABASE_ENGINES = {"django.db.backends.postgresql", "django.db.backends.sqlite3"}
-with warnings.catch_warnings():
-    # django-environ warns of an unrecognised URL by printing it parsed, password and all.
-    warnings.simplefilter("ignore")
-    DATABASES = {
-        "default": _read("DATABASE_URL", env.db_url, f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
-    }
-if DATABASES["default"].get("ENGINE") not in _DATABASE_ENGINES:
-    # Name only the scheme: the rest of the URL may hold the database password.
-    _scheme, _separator, _ = os.environ.get("DATABASE_URL", "").partition("://")
-    raise SettingsError(
-        "Environment variable DATABASE_URL must be a postgres:// (or, for the demo, sqlite:///) URL, not "
-        + (f"a {_scheme}:// URL" if _separator else "a value without a scheme")
-    )
+# Database: SQLite for the embedded demo, DATABASE_URL (PostgreSQL) otherwise.
+DATABASES = {
+    "default": _database_url("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
+                             engines={"django.db.backends.postgresql", "django.db.backends.sqlite3"}),
+}
 # Read whatever the engine, so a bad value fails here rather than when the database changes.
 _conn_max_age = _int("CONN_MAX_AGE", 60)
 _connect_timeout = _int("DATABASE_CONNECT_TIMEOUT", 5, minimum=1)
@@ -180,7 +241,7 @@ AUTH_PASSWORD_VALIDATORS = [
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
-ACCOUNT_EMAIL_VERIFICATION = _read("ACCOUNT_EMAIL_VERIFICATION", env.str, "mandatory")
+ACCOUNT_EMAIL_VERIFICATION = _choice("ACCOUNT_EMAIL_VERIFICATION", "mandatory", ("mandatory", "optional", "none"))
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_LOGOUT_ON_GET = False
 ACCOUNT_SESSION_REMEMBER = False
@@ -204,12 +265,13 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+_testing = _bool("TESTING", False)  # read whatever DEBUG says, so a bad value fails in the demo too
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
-            if DEBUG or _bool("TESTING", False)
+            if DEBUG or _testing
             else "whitenoise.storage.CompressedManifestStaticFilesStorage"
         )
     },
@@ -220,7 +282,7 @@ CRISPY_ALLOWED_TEMPLATE_PACKS = ["gds"]
 CRISPY_TEMPLATE_PACK = "gds"
 
 # Email: the console in the demo; any Django backend (SMTP by EMAIL_URL) in production.
-_email = _read("EMAIL_URL", env.email_url, "consolemail://")
+_email = _email_url("EMAIL_URL", "consolemail://")
 EMAIL_BACKEND = _email["EMAIL_BACKEND"]
 for _key in ("EMAIL_HOST", "EMAIL_PORT", "EMAIL_HOST_USER", "EMAIL_HOST_PASSWORD", "EMAIL_USE_TLS", "EMAIL_USE_SSL"):
     if _key in _email and _email[_key] not in (None, ""):
@@ -229,20 +291,20 @@ if "EMAIL_FILE_PATH" in _email:
     EMAIL_FILE_PATH = _email["EMAIL_FILE_PATH"]
 # A mail server that stops answering fails a send (to be retried) well inside the task's time limit.
 EMAIL_TIMEOUT = _int("EMAIL_TIMEOUT", 20, minimum=1)
-DEFAULT_FROM_EMAIL = _read("DEFAULT_FROM_EMAIL", env.str, "Partnership Hub <no-reply@partnership-hub.localhost>")
+DEFAULT_FROM_EMAIL = _str("DEFAULT_FROM_EMAIL", "Partnership Hub <no-reply@partnership-hub.localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # GOV.UK Notify for SMS (and optionally email); off unless a key is given.
-NOTIFY_API_KEY = os.environ.get("NOTIFY_API_KEY", "")
-NOTIFY_BASE_URL = _read("NOTIFY_BASE_URL", env.str, "https://api.notifications.service.gov.uk")
+NOTIFY_API_KEY = _str("NOTIFY_API_KEY", "")
+NOTIFY_BASE_URL = _url("NOTIFY_BASE_URL", "https://api.notifications.service.gov.uk")
 NOTIFY_TIMEOUT_SECONDS = _int("NOTIFY_TIMEOUT_SECONDS", 10, minimum=1)
 # Send email through Notify too, instead of EMAIL_URL's backend.
 NOTIFY_EMAIL = _bool("NOTIFY_EMAIL", False)
 # A Notify template per message, "prescription_sent=<id>,carer_item_status=<id>", and/or one general
 # template for each channel whose body is ((body)) (and subject ((subject)) for email).
-NOTIFY_TEMPLATE_IDS = _read("NOTIFY_TEMPLATE_IDS", env.dict, {})
-NOTIFY_SMS_TEMPLATE_ID = _read("NOTIFY_SMS_TEMPLATE_ID", env.str, "")
-NOTIFY_EMAIL_TEMPLATE_ID = _read("NOTIFY_EMAIL_TEMPLATE_ID", env.str, "")
+NOTIFY_TEMPLATE_IDS = _dict("NOTIFY_TEMPLATE_IDS", {})
+NOTIFY_SMS_TEMPLATE_ID = _str("NOTIFY_SMS_TEMPLATE_ID", "")
+NOTIFY_EMAIL_TEMPLATE_ID = _str("NOTIFY_EMAIL_TEMPLATE_ID", "")
 if NOTIFY_API_KEY and len(NOTIFY_API_KEY) < 74:
     raise SettingsError("Environment variable NOTIFY_API_KEY must be a whole GOV.UK Notify API key "
                         "(name-service id-secret)")
@@ -250,16 +312,15 @@ if NOTIFY_EMAIL and not NOTIFY_API_KEY:
     raise SettingsError("Environment variable NOTIFY_EMAIL needs NOTIFY_API_KEY")
 # Text messages: through Notify when it has a key; printed to the console in the demo; otherwise they
 # fail at once, visibly, on the failed messages page.
-SMS_BACKEND = _read("SMS_BACKEND", env.str, "notify" if NOTIFY_API_KEY else ("console" if DEBUG else "disabled"))
-if SMS_BACKEND not in {"notify", "console", "disabled"}:
-    raise SettingsError("Environment variable SMS_BACKEND must be notify, console or disabled")
+SMS_BACKEND = _choice("SMS_BACKEND", "notify" if NOTIFY_API_KEY else ("console" if DEBUG else "disabled"),
+                      ("notify", "console", "disabled"))
 if SMS_BACKEND == "notify" and not NOTIFY_API_KEY:
     raise SettingsError("Environment variable SMS_BACKEND is notify, which needs NOTIFY_API_KEY")
 # A message that keeps failing for a passing reason is given up (and shown to the managers) after this.
 NOTIFICATION_MAX_ATTEMPTS = _int("NOTIFICATION_MAX_ATTEMPTS", 8, minimum=1)
 
 # Celery: eager tasks and an in-memory broker for the demo; Redis in production.
-CELERY_BROKER_URL = _read("CELERY_BROKER_URL", env.str, "memory://")
+CELERY_BROKER_URL = _str("CELERY_BROKER_URL", "memory://")
 CELERY_TASK_ALWAYS_EAGER = _bool("CELERY_TASK_ALWAYS_EAGER", CELERY_BROKER_URL.startswith("memory://"))
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_RESULT_BACKEND = None
@@ -296,7 +357,7 @@ if CELERY_TASK_TIME_LIMIT * 2 >= CELERY_BROKER_TRANSPORT_OPTIONS["visibility_tim
                         "CELERY_VISIBILITY_TIMEOUT (Redis would hand a running task to a second worker)")
 
 # The partnership this site serves when an installation hosts several (its slug); else the first.
-PARTNERSHIP_SLUG = _read("PARTNERSHIP_SLUG", env.str, "")
+PARTNERSHIP_SLUG = _str("PARTNERSHIP_SLUG", "")
 
 # Service navigation: each app offers the items a person's roles allow (see partnership.navigation).
 NAVIGATION_PROVIDERS = ["organisations.navigation.items", "referrals.navigation.items"]
@@ -326,6 +387,7 @@ LOGGING = {
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": _read("LOG_LEVEL", env.str, "INFO")},
+    "root": {"handlers": ["console"],
+             "level": _choice("LOG_LEVEL", "INFO", ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"))},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }

@@ -8,6 +8,7 @@ further bad values run the settings file itself, fresh, with exactly the environ
 
 from __future__ import annotations
 
+import ast
 import json
 import os
 import runpy
@@ -62,6 +63,16 @@ MORE_BAD_VALUES: list[tuple[str, dict[str, str]]] = [
     ("NOTIFICATION_MAX_ATTEMPTS", {"NOTIFICATION_MAX_ATTEMPTS": "0"}),
     ("CELERY_TASK_TIME_LIMIT", {"CELERY_TASK_SOFT_TIME_LIMIT": "1000", "CELERY_TASK_TIME_LIMIT": "2000"}),
     ("CELERY_TASK_TIME_LIMIT", {"CELERY_VISIBILITY_TIMEOUT": "120"}),
+    # A yes/no or a number that does not parse is an error, never quietly false or the default.
+    ("SECURE_SSL_REDIRECT", {**PRODUCTION, "SECURE_SSL_REDIRECT": "ture"}),
+    ("ACCOUNT_ALLOW_SIGNUPS", {"ACCOUNT_ALLOW_SIGNUPS": "ture"}),
+    ("TESTING", {"TESTING": "ture"}),
+    ("DIRECTORY_PAGE_SIZE", {"DIRECTORY_PAGE_SIZE": "20.5"}),
+    ("NOTIFICATION_MAX_ATTEMPTS", {"NOTIFICATION_MAX_ATTEMPTS": "eight"}),
+    ("NOTIFY_TEMPLATE_IDS", {"NOTIFY_TEMPLATE_IDS": "prescription_sent="}),
+    ("NOTIFY_BASE_URL", {"NOTIFY_BASE_URL": "api.notifications.service.gov.uk"}),
+    ("ACCOUNT_EMAIL_VERIFICATION", {"ACCOUNT_EMAIL_VERIFICATION": "sometimes"}),
+    ("LOG_LEVEL", {"LOG_LEVEL": "loud"}),
 ]
 
 
@@ -181,3 +192,33 @@ def test_neither_postgresql_nor_the_mail_server_can_hang_a_request_or_task_for_l
     assert configured["EMAIL_TIMEOUT"] == 20
     assert configured["CELERY_BROKER_TRANSPORT_OPTIONS"]["socket_timeout"] == 5
     assert configured["CELERY_TASK_PUBLISH_RETRY_POLICY"] == {"max_retries": 0}
+
+
+def test_every_setting_is_read_through_the_settings_own_helpers():
+    """One way to read the environment, so every variable fails loudly on a value it cannot parse."""
+    tree = ast.parse((ROOT / "partnership" / "settings.py").read_text())
+    helpers = {node.name for node in tree.body if isinstance(node, ast.FunctionDef)}
+    readers = set()
+    for function in (node for node in tree.body if isinstance(node, ast.FunctionDef)):
+        for node in ast.walk(function):
+            if isinstance(node, ast.Attribute) and node.attr in {"environ", "getenv"}:
+                readers.add(function.name)
+    assert readers <= helpers and readers
+    outside = [node for node in tree.body if not isinstance(node, ast.FunctionDef)]
+    for statement in outside:
+        for node in ast.walk(statement):
+            assert not (isinstance(node, ast.Attribute) and node.attr in {"environ", "getenv"}), ast.unparse(statement)
+            assert not (isinstance(node, ast.Name) and node.id == "env"), ast.unparse(statement)
+
+
+def test_lists_and_pairs_ignore_spaces_and_empty_entries():
+    configured = _settings_with({**PRODUCTION, "ALLOWED_HOSTS": "hub.example.org, .hub.example.org,",
+                                 "NOTIFY_TEMPLATE_IDS": " prescription_sent = abc ,"})
+    assert configured["ALLOWED_HOSTS"] == ["hub.example.org", ".hub.example.org"]
+    assert configured["NOTIFY_TEMPLATE_IDS"] == {"prescription_sent": "abc"}
+
+
+def test_an_email_url_that_does_not_parse_is_reported_without_its_password():
+    with pytest.raises(ImproperlyConfigured, match="^Environment variable EMAIL_URL ") as error:
+        _settings_with({"EMAIL_URL": "smtp+starttls://hub:s3cret-password@smtp.example.org:587"})
+    assert "s3cret-password" not in str(error.value)
