@@ -19,7 +19,6 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import DatabaseError
 
-from organisations import oruk_import
 from organisations.models import (
     Location,
     Membership,
@@ -29,7 +28,8 @@ from organisations.models import (
     Taxonomy,
     TaxonomyTerm,
 )
-from organisations.oruk_import import ImportReport, import_feed
+from organisations.oruk.importing import ImportReport, import_feed
+from organisations.oruk.importing.writer import ServiceWriter
 from partnership.models import PostcodeDistrict
 from tests import factories
 
@@ -411,7 +411,7 @@ def test_bad_json_entries_are_reported_by_path_and_the_rest_land(partnership, tm
 def test_a_record_that_fails_part_way_leaves_no_rows_of_its_own(partnership, tmp_path, monkeypatch):
     doomed, kept = uk_service(name="Doomed"), uk_service(name="Kept")
     feed = write_json(tmp_path / "feed.json", [doomed, kept])
-    real_sync = oruk_import._Importer._sync_links
+    real_sync = ServiceWriter._sync_links
 
     def fail_for_doomed(self, service, links, **kwargs):
         if service.name == "Doomed":  # the service, its districts and needs are written; then the database fails
@@ -419,7 +419,7 @@ def test_a_record_that_fails_part_way_leaves_no_rows_of_its_own(partnership, tmp
             raise DatabaseError("connection lost")
         return real_sync(self, service, links, **kwargs)
 
-    monkeypatch.setattr(oruk_import._Importer, "_sync_links", fail_for_doomed)
+    monkeypatch.setattr(ServiceWriter, "_sync_links", fail_for_doomed)
     report = import_feed(source=feed, partnership=partnership)
 
     assert messages(report.errors) == [
@@ -438,7 +438,7 @@ def test_an_update_that_fails_part_way_keeps_the_previous_version(partnership, t
     import_feed(source=write_json(tmp_path / "v1.json", record), partnership=partnership)
     before = Service.objects.get(pk=record["id"])
 
-    monkeypatch.setattr(oruk_import._Importer, "_sync_links", lambda *args, **kwargs: 1 / 0)
+    monkeypatch.setattr(ServiceWriter, "_sync_links", lambda *args, **kwargs: 1 / 0)
     record.update(name="Renamed", service_areas=[{"id": new_id(), "name": "RH1"}])
     report = import_feed(source=write_json(tmp_path / "v2.json", record), partnership=partnership)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from organisations.oruk_import import SourceError, import_feed
+from organisations.oruk.importing import SourceError, import_feed
 from partnership.models import Partnership
 
 
