@@ -74,6 +74,13 @@ class MembershipQuerySet(models.QuerySet):
         return self.filter(status=Membership.Status.ACTIVE)
 
 
+def active_member_of(partnership, *, via: str) -> Q:
+    """The one rule for "an active member of the partnership", as a filter on the memberships reached
+    through `via` (e.g. "organisation__memberships"). Both conditions in one filter() call, so they hold
+    for the same membership row. `partnership` may be an instance, an id or an OuterRef."""
+    return Q(**{f"{via}__partnership": partnership, f"{via}__status": Membership.Status.ACTIVE})
+
+
 class Membership(models.Model):
     """An organisation's membership of a partnership; staff roles hang off it."""
 
@@ -101,6 +108,21 @@ class Membership(models.Model):
         return f"{self.organisation} in {self.partnership} ({self.get_status_display()})"
 
 
+class StaffRoleQuerySet(models.QuerySet):
+    def active(self) -> StaffRoleQuerySet:
+        """Roles that count: held through a membership that is active (not invited, suspended or left)."""
+        return self.filter(membership__status=Membership.Status.ACTIVE)
+
+    def held_by(self, user) -> StaffRoleQuerySet:
+        """A person's roles that count; none for an anonymous visitor."""
+        if not user.is_authenticated:
+            return self.none()
+        return self.active().filter(user=user)
+
+    def coordinators(self) -> StaffRoleQuerySet:
+        return self.filter(role=StaffRole.Role.COORDINATOR)
+
+
 class StaffRole(models.Model):
     """What a person may do for an organisation within a partnership. One person may hold several."""
 
@@ -113,6 +135,8 @@ class StaffRole(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="staff_roles")
     role = models.CharField(max_length=20, choices=Role.choices)
     granted_at = models.DateTimeField(auto_now_add=True)
+
+    objects = StaffRoleQuerySet.as_manager()
 
     class Meta:
         constraints = [
@@ -233,11 +257,8 @@ class ServiceQuerySet(models.QuerySet):
 
     def listed(self, partnership: Partnership) -> ServiceQuerySet:
         """What the public directory shows: active services of the partnership's active members."""
-        return self.filter(
-            status=Service.Status.ACTIVE,
-            organisation__memberships__partnership=partnership,
-            organisation__memberships__status=Membership.Status.ACTIVE,
-        )
+        return self.filter(active_member_of(partnership, via="organisation__memberships"),
+                           status=Service.Status.ACTIVE)
 
     def reaching(self, district: str, *, district_in_partnership_area: bool) -> ServiceQuerySet:
         """Services that reach a carer in this postcode district.
@@ -251,13 +272,6 @@ class ServiceQuerySet(models.QuerySet):
         if district_in_partnership_area:
             reach |= Q(serves_whole_area=True)
         return self.filter(reach)
-
-    def serving_district(self, district: str, *, district_in_partnership_area: bool) -> ServiceQuerySet:
-        return self.filter(
-            pk__in=Service.objects.reaching(
-                district, district_in_partnership_area=district_in_partnership_area
-            ).values("pk")
-        )
 
     def refresh_derived_fields(self) -> int:
         """Recompute the stored summary and search document (call after changing a listing)."""

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_GET
 from partnership.models import Partnership
 
 from .forms import DirectorySearchForm
-from .models import Location, Membership, Organisation, Service
+from .models import Location, Organisation, Service, active_member_of
 from .search import search_services
 
 
@@ -68,8 +68,7 @@ def service_detail(request: HttpRequest, pk) -> HttpResponse:
 def organisation_detail(request: HttpRequest, pk) -> HttpResponse:
     partnership = _partnership()
     organisation = get_object_or_404(
-        Organisation.objects.filter(memberships__partnership=partnership,
-                                    memberships__status=Membership.Status.ACTIVE),
+        Organisation.objects.filter(active_member_of(partnership, via="memberships")),
         pk=pk,
     )
     services = Service.objects.listed(partnership).filter(organisation=organisation).prefetch_related("needs")

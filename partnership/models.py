@@ -62,6 +62,10 @@ class UserManager(BaseUserManager["User"]):
         extra.setdefault("is_superuser", False)
         return self._create_user(email, password, **extra)
 
+    def managers_of(self, partnership) -> models.QuerySet[User]:
+        """The partnership's managers who can still sign in."""
+        return self.filter(managed_partnerships__partnership=partnership, is_active=True)
+
     def create_superuser(self, email: str, password: str | None = None, **extra) -> User:
         extra.setdefault("is_staff", True)
         extra.setdefault("is_superuser", True)
@@ -97,6 +101,12 @@ class User(AbstractUser):
     @property
     def display_name(self) -> str:
         return self.get_full_name() or self.email
+
+    @property
+    def works_in_a_partnership(self) -> bool:
+        """Staff of a member organisation (any role), a partnership manager, or a site administrator —
+        rather than a carer. `staff_roles` is the reverse of organisations' StaffRole: a name, not an import."""
+        return self.is_superuser or self.staff_roles.exists() or self.managed_partnerships.exists()
 
 
 class PartnershipQuerySet(models.QuerySet):

@@ -28,9 +28,7 @@ def accessibility(request: HttpRequest) -> HttpResponse:
 def email_notifications(request: HttpRequest) -> HttpResponse:
     """Your account: how often to be emailed (each event, or a daily digest). A carer has no staff emails:
     their page says how they are contacted about their referrals, and by whom."""
-    user = request.user
-    works_here = user.is_superuser or user.staff_roles.exists() or user.managed_partnerships.exists()
-    if not works_here:
+    if not request.user.works_in_a_partnership:
         if request.method == "POST":
             raise Http404
         return render(request, "partnership/account_carer.html")

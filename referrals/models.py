@@ -16,9 +16,9 @@ from django.db.models import Case, Exists, OuterRef, Q, When
 from django.urls import reverse
 from django.utils import timezone
 
-from organisations.models import ConditionGroup, Membership, Organisation, Service, StaffRole, TaxonomyTerm
+from organisations.models import ConditionGroup, Organisation, Service, StaffRole, TaxonomyTerm
 from partnership.models import Partnership
-from partnership.working_days import add_working_days
+from partnership.working_days import add_working_days, overdue_before
 
 # References avoid characters that are easy to confuse when read aloud or written down (0/O, 1/I/L, 5/S,
 # 2/Z, 8/B, U/V): a carer reads theirs over the phone.
@@ -130,9 +130,7 @@ class PrescriptionQuerySet(models.QuerySet):
         """
         if not user.is_authenticated:
             return self.none()
-        team = StaffRole.objects.filter(
-            user=user,
-            membership__status=Membership.Status.ACTIVE,
+        team = StaffRole.objects.held_by(user).filter(
             membership__organisation=OuterRef("referring_organisation"),
             membership__organisation__team_visibility=True,
             membership__partnership=OuterRef("partnership"),
@@ -163,6 +161,9 @@ class Prescription(models.Model):
         ROUTINE = "routine", "Routine"
         SOON = "soon", "Soon — within a week"
         URGENT = "urgent", "Urgent — carer at risk of breakdown"
+
+    # The colour of the tag that marks a prescription more urgent than routine.
+    URGENCY_TAG_COLOURS = {Urgency.URGENT: "red", Urgency.SOON: "yellow"}
 
     class Relationship(models.TextChoices):
         PARTNER = "partner", "Husband, wife or partner"
@@ -267,6 +268,20 @@ class Prescription(models.Model):
         return " ".join(" ".join(parts).split())
 
     @property
+    def urgency_tag_colour(self) -> str:
+        """The tag's colour, or "" for a routine prescription (which gets no tag)."""
+        return self.URGENCY_TAG_COLOURS.get(self.urgency, "")
+
+    @property
+    def urgency_in_short(self) -> str:
+        """"Urgent", "Soon" or "Routine", for a table cell."""
+        return self.get_urgency_display().split(" — ")[0]
+
+    @property
+    def is_sent(self) -> bool:
+        return self.status == self.Status.SENT
+
+    @property
     def carer_full_name(self) -> str:
         return f"{self.carer_first_name} {self.carer_last_name}".strip()
 
@@ -279,14 +294,19 @@ class Prescription(models.Model):
 OPEN_STATUSES = ("sent", "accepted", "in_contact")
 
 
+def overdue(*, today: date, target_days: int) -> Q:
+    """The one rule for "overdue": still waiting for the service's reply (sent, neither accepted nor
+    declined) and received before the first day that still meets the target of `target_days` working
+    days on `today`. Referral.is_overdue() is the same rule for one referral in memory."""
+    return Q(status=Referral.Status.SENT, created_at__date__lt=overdue_before(today, target_days))
+
+
 class ReferralQuerySet(models.QuerySet):
     def for_inbox(self, user, organisation: Organisation | None = None) -> ReferralQuerySet:
         """Referrals sent to services of the organisations where `user` is a coordinator."""
         if not user.is_authenticated:
             return self.none()
-        coordinating = StaffRole.objects.filter(
-            user=user, role=StaffRole.Role.COORDINATOR, membership__status=Membership.Status.ACTIVE
-        )
+        coordinating = StaffRole.objects.held_by(user).coordinators()
         referrals = self.filter(
             Exists(coordinating.filter(membership__organisation=OuterRef("service__organisation"),
                                        membership__partnership=OuterRef("prescription__partnership")))
@@ -298,15 +318,18 @@ class ReferralQuerySet(models.QuerySet):
     def open(self) -> ReferralQuerySet:
         return self.filter(status__in=OPEN_STATUSES)
 
-    def most_urgent_first(self, *, overdue_before: date) -> ReferralQuerySet:
+    def overdue(self, *, today: date, target_days: int) -> ReferralQuerySet:
+        return self.filter(overdue(today=today, target_days=target_days))
+
+    def most_urgent_first(self, *, today: date, target_days: int) -> ReferralQuerySet:
         """The inbox's order, in the database so it holds across pages: referrals awaiting a reply before
         those in progress, then the finished; within each, overdue first, then urgent, soon, routine,
-        then oldest. `overdue` is annotated for the page (sent, and received before `overdue_before`)."""
+        then oldest. `overdue` is annotated for the page."""
         status = Referral.Status
         urgency = Prescription.Urgency
         return self.annotate(
             stage=Case(When(status=status.SENT, then=0), When(status__in=OPEN_STATUSES, then=1), default=2),
-            overdue=Case(When(status=status.SENT, created_at__date__lt=overdue_before, then=True), default=False,
+            overdue=Case(When(overdue(today=today, target_days=target_days), then=True), default=False,
                          output_field=models.BooleanField()),
             urgency_rank=Case(When(prescription__urgency=urgency.URGENT, then=0),
                               When(prescription__urgency=urgency.SOON, then=1), default=2),
@@ -314,7 +337,11 @@ class ReferralQuerySet(models.QuerySet):
 
 
 class Referral(models.Model):
-    """One service's part of a prescription, worked through to an outcome."""
+    """One service's part of a prescription, worked through to an outcome.
+
+    Its lifecycle is TRANSITIONS: what may be done to it in each status. Who may do it is
+    referrals/permissions.py; the services in referrals/services.py apply both.
+    """
 
     class Status(models.TextChoices):
         SENT = "sent", "Sent"
@@ -336,6 +363,33 @@ class Referral(models.Model):
         WRONG_SERVICE = "wrong_service", "Another service would suit the carer better"
         ALREADY_SUPPORTED = "already_supported", "We already support this carer"
         OTHER = "other", "Another reason"
+
+    class Action(models.TextChoices):
+        """What may be done to a referral (the slugs are the ones in its pages' addresses)."""
+
+        ACCEPT = "accept", "Accept"
+        DECLINE = "decline", "Decline"
+        RECORD_CONTACT_ATTEMPT = "contact-attempt", "Record a contact attempt"
+        MARK_IN_CONTACT = "in-contact", "Record that you are in contact"
+        CLOSE = "close", "Close"
+        CANCEL = "cancel", "Cancel"
+        REROUTE = "reroute", "Send to another service"
+
+    # The lifecycle: the statuses each action may start from, and the status it leads to (None: the
+    # status stays; re-routing makes a new referral and leaves the declined one as it is).
+    TRANSITIONS = {
+        Action.ACCEPT: ({Status.SENT}, Status.ACCEPTED),
+        Action.DECLINE: ({Status.SENT, Status.ACCEPTED}, Status.DECLINED),
+        Action.RECORD_CONTACT_ATTEMPT: ({Status.ACCEPTED}, None),
+        Action.MARK_IN_CONTACT: ({Status.ACCEPTED}, Status.IN_CONTACT),
+        Action.CLOSE: ({Status.ACCEPTED, Status.IN_CONTACT}, Status.CLOSED),
+        Action.CANCEL: ({Status.SENT, Status.ACCEPTED, Status.IN_CONTACT}, Status.WITHDRAWN),
+        Action.REROUTE: ({Status.DECLINED}, None),
+    }
+    FINISHED = (Status.CLOSED, Status.DECLINED, Status.WITHDRAWN)
+    # The colour of each status's tag (GOV.UK Frontend's tag modifiers).
+    TAG_COLOURS = {Status.SENT: "blue", Status.ACCEPTED: "turquoise", Status.IN_CONTACT: "purple",
+                   Status.CLOSED: "green", Status.DECLINED: "red", Status.WITHDRAWN: "grey"}
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     prescription = models.ForeignKey(Prescription, on_delete=models.CASCADE, related_name="referrals")
@@ -385,12 +439,39 @@ class Referral(models.Model):
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
 
+    @property
+    def awaits_reply(self) -> bool:
+        """Sent, and the service has neither accepted nor declined it yet."""
+        return self.status == self.Status.SENT
+
+    @property
+    def allowed_actions(self) -> frozenset[str]:
+        """What its lifecycle allows now, whoever asks (permissions.actions_on() adds who may)."""
+        allowed = {action for action, (start, _) in self.TRANSITIONS.items() if self.status in start}
+        if self.Action.REROUTE in allowed and self.was_rerouted:
+            allowed.discard(self.Action.REROUTE)  # already sent on once
+        return frozenset(allowed)
+
+    @property
+    def was_rerouted(self) -> bool:
+        """Sent on to another service (select_related("rerouted_to") saves the query)."""
+        try:
+            return self.rerouted_to is not None
+        except Referral.DoesNotExist:
+            return False
+
+    @property
+    def tag_colour(self) -> str:
+        return self.TAG_COLOURS.get(self.status, "grey")
+
     def respond_by(self, target_days: int) -> date:
         """The date by which the service should acknowledge it (the partnership's target, in working days)."""
         return add_working_days(timezone.localdate(self.created_at), target_days)
 
     def is_overdue(self, target_days: int, today: date | None = None) -> bool:
-        return self.status == self.Status.SENT and (today or timezone.localdate()) > self.respond_by(target_days)
+        """The rule of overdue() for this referral."""
+        today = today or timezone.localdate()
+        return self.awaits_reply and timezone.localdate(self.created_at) < overdue_before(today, target_days)
 
 
 class ReferralEvent(models.Model):
@@ -428,8 +509,7 @@ class PossibleDuplicateQuerySet(models.QuerySet):
         """Possible duplicates are decided by the coordinators of their partnership's lead organisation."""
         if not user.is_authenticated:
             return self.none()
-        deciding = StaffRole.objects.filter(
-            user=user, role=StaffRole.Role.COORDINATOR, membership__status=Membership.Status.ACTIVE,
+        deciding = StaffRole.objects.held_by(user).coordinators().filter(
             membership__partnership=OuterRef("partnership"),
             membership__organisation=OuterRef("partnership__lead_organisation"),
         )
@@ -473,6 +553,10 @@ class PossibleDuplicate(models.Model):
 
     def __str__(self) -> str:
         return f"Possible duplicate ({self.get_status_display()})"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == self.Status.OPEN
 
 
 class UnmetNeed(models.Model):

@@ -14,10 +14,10 @@ from datetime import date
 from django.db import transaction
 from django.utils import timezone
 
-from organisations.models import Membership, StaffRole
+from organisations.models import StaffRole
 from partnership import phones
 from partnership.models import Partnership, User
-from partnership.working_days import is_working_day, overdue_before
+from partnership.working_days import is_working_day
 
 from .models import Carer, Notification, Prescription, Referral
 
@@ -92,11 +92,9 @@ def _carer_channel(prescription: Prescription) -> str | None:
 
 def _coordinators(organisation_ids, partnership_id) -> dict:
     """The active coordinators of each organisation in a partnership, in one query."""
-    roles = StaffRole.objects.filter(
-        role=StaffRole.Role.COORDINATOR,
+    roles = StaffRole.objects.active().coordinators().filter(
         membership__organisation_id__in=organisation_ids,
         membership__partnership_id=partnership_id,
-        membership__status=Membership.Status.ACTIVE,
         user__is_active=True,
     ).select_related("user", "membership")
     found = defaultdict(list)
@@ -166,10 +164,8 @@ def response_targets_chase(today: date | None = None) -> dict:
         return counts
     for partnership in Partnership.objects.all():
         target = partnership.response_target_days
-        waiting = Referral.objects.filter(
-            prescription__partnership=partnership, status=Referral.Status.SENT
-        ).select_related("prescription", "service")
-        overdue = list(waiting.filter(created_at__date__lt=overdue_before(today, target)))
+        overdue = list(Referral.objects.filter(prescription__partnership=partnership)
+                       .overdue(today=today, target_days=target).select_related("prescription", "service"))
         if not overdue:
             continue
         context_of = {referral.pk: {"referral": str(referral.pk), "target_days": target} for referral in overdue}
@@ -179,9 +175,9 @@ def response_targets_chase(today: date | None = None) -> dict:
             rows += _to_service(referral, coordinators[referral.service.organisation_id],
                                 event_key=f"item-reminder:{referral.pk}", template="item_reminder",
                                 context=context_of[referral.pk])
-        escalate_before = overdue_before(today, 2 * target)
-        escalated = [referral for referral in overdue if timezone.localdate(referral.created_at) < escalate_before]
-        managers = list(User.objects.filter(managed_partnerships__partnership=partnership, is_active=True))
+        # Escalated when still waiting at twice the target: the same rule, with a longer target.
+        escalated = [referral for referral in overdue if referral.is_overdue(2 * target, today)]
+        managers = list(User.objects.managers_of(partnership))
         for referral in escalated:
             rows += [_row(event_key=f"item-escalation:{referral.pk}", template="item_escalation",
                           channel=Notification.Channel.EMAIL, context=context_of[referral.pk],

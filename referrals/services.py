@@ -8,15 +8,16 @@ import uuid
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from organisations.models import ConditionGroup, Membership, Organisation, Service, StaffRole, TaxonomyTerm
+from organisations.models import ConditionGroup, Organisation, Service, TaxonomyTerm
 from partnership import phones
 from partnership.models import Partnership, normalise_postcode, outcode_of
 
-from . import identity, notifications
+from . import identity, notifications, permissions
 from .models import (
     OPEN_STATUSES,
     YOUNG_CARER_AGE,
@@ -40,23 +41,6 @@ class ReferralError(Exception):
 
 class TransitionNotAllowed(ReferralError):
     pass
-
-
-# --- Who may refer ----------------------------------------------------------------------------------
-
-
-def referring_organisations(*, user, partnership: Partnership) -> list[Organisation]:
-    """The organisations a person may write prescriptions for in this partnership."""
-    if not user.is_authenticated:
-        return []
-    return list(
-        Organisation.objects.filter(
-            memberships__partnership=partnership,
-            memberships__status=Membership.Status.ACTIVE,
-            memberships__staff_roles__user=user,
-            memberships__staff_roles__role=StaffRole.Role.REFERRER,
-        ).distinct()
-    )
 
 
 # --- The prescription ------------------------------------------------------------------------------
@@ -282,29 +266,35 @@ def drafts_delete_expired(*, now: datetime | None = None) -> int:
 
 # --- Working a referral --------------------------------------------------------------------------------
 
-# Which statuses each action may start from. Anything else is refused and changes nothing.
-TRANSITIONS = {
-    "accept": ({Referral.Status.SENT}, Referral.Status.ACCEPTED),
-    "decline": ({Referral.Status.SENT, Referral.Status.ACCEPTED}, Referral.Status.DECLINED),
-    "in_contact": ({Referral.Status.ACCEPTED}, Referral.Status.IN_CONTACT),
-    "close": ({Referral.Status.ACCEPTED, Referral.Status.IN_CONTACT}, Referral.Status.CLOSED),
-    "withdraw": (set(OPEN_STATUSES), Referral.Status.WITHDRAWN),
+# What a refused action says (the lifecycle itself is Referral.TRANSITIONS). Anything refused changes nothing.
+Action = Referral.Action
+REFUSALS = {
+    Action.ACCEPT: "This referral cannot be accepted: it is already {status}",
+    Action.DECLINE: "This referral cannot be declined: it is already {status}",
+    Action.RECORD_CONTACT_ATTEMPT: "You can record a contact attempt only on a referral you have accepted and not "
+                                   "yet reached",
+    Action.MARK_IN_CONTACT: "You can record contact only on a referral you have accepted; this one is {status}",
+    Action.CLOSE: "Only an accepted referral can be closed; this one is {status}",
+    Action.CANCEL: "This referral cannot be cancelled: it is already {status}",
 }
 
-REFUSALS = {
-    "accept": "This referral cannot be accepted: it is already {status}",
-    "decline": "This referral cannot be declined: it is already {status}",
-    "in_contact": "You can record contact only on a referral you have accepted; this one is {status}",
-    "close": "Only an accepted referral can be closed; this one is {status}",
-    "withdraw": "This referral cannot be cancelled: it is already {status}",
-}
+
+class ActorNotAllowed(PermissionDenied):
+    """The person is not one who may take this action on this referral (whatever its status)."""
+
+
+def _check_actor(actor, action: str, referral: Referral) -> None:
+    if not permissions.has_role_for(actor, action, referral):
+        raise ActorNotAllowed(f"User {actor.pk} may not take the action '{Action(action).label}' on referral "
+                              f"{referral.pk}")
 
 
 def _transition(*, referral: Referral, action: str, actor, event_kind: str, note: str = "",
                 **changes) -> Referral:
-    allowed_from, to_status = TRANSITIONS[action]
+    _check_actor(actor, action, referral)
+    allowed_from, to_status = Referral.TRANSITIONS[action]
     now = timezone.now()
-    if to_status in (Referral.Status.CLOSED, Referral.Status.DECLINED, Referral.Status.WITHDRAWN):
+    if to_status in Referral.FINISHED:
         changes.setdefault("closed_at", now)
     with transaction.atomic():
         # The conditional update is the guard: of two coordinators acting at once, one wins.
@@ -322,7 +312,7 @@ def _transition(*, referral: Referral, action: str, actor, event_kind: str, note
 
 
 def referral_accept(*, referral: Referral, actor) -> Referral:
-    return _transition(referral=referral, action="accept", actor=actor, event_kind=ReferralEvent.Kind.ACCEPTED,
+    return _transition(referral=referral, action=Action.ACCEPT, actor=actor, event_kind=ReferralEvent.Kind.ACCEPTED,
                        acknowledged_at=timezone.now())
 
 
@@ -333,22 +323,22 @@ def referral_decline(*, referral: Referral, actor, reason: str, note: str = "",
     if reason == Referral.DeclineReason.OTHER and not note.strip():
         raise ReferralError("Say why you are declining")
     label = Referral.DeclineReason(reason).label
-    return _transition(referral=referral, action="decline", actor=actor, event_kind=ReferralEvent.Kind.DECLINED,
+    return _transition(referral=referral, action=Action.DECLINE, actor=actor, event_kind=ReferralEvent.Kind.DECLINED,
                        note=f"{label}. {note}".strip(), decline_reason=reason, suggested_service=suggested_service,
                        acknowledged_at=referral.acknowledged_at or timezone.now())
 
 
 def referral_record_contact_attempt(*, referral: Referral, actor, note: str = "") -> Referral:
+    _check_actor(actor, Action.RECORD_CONTACT_ATTEMPT, referral)
+    allowed_from, _ = Referral.TRANSITIONS[Action.RECORD_CONTACT_ATTEMPT]
     with transaction.atomic():
         # Counted in the database: two people recording an attempt at once make two.
-        updated = Referral.objects.filter(pk=referral.pk, status=Referral.Status.ACCEPTED).update(
+        updated = Referral.objects.filter(pk=referral.pk, status__in=allowed_from).update(
             contact_attempts=F("contact_attempts") + 1
         )
         if not updated:
             referral.refresh_from_db(fields=["status"])
-            raise TransitionNotAllowed(
-                "You can record a contact attempt only on a referral you have accepted and not yet reached"
-            )
+            raise TransitionNotAllowed(REFUSALS[Action.RECORD_CONTACT_ATTEMPT])
         ReferralEvent.objects.create(prescription_id=referral.prescription_id, referral=referral, actor=actor,
                                      kind=ReferralEvent.Kind.CONTACT_ATTEMPT, note=note)
     referral.refresh_from_db()
@@ -356,15 +346,15 @@ def referral_record_contact_attempt(*, referral: Referral, actor, note: str = ""
 
 
 def referral_mark_in_contact(*, referral: Referral, actor, note: str = "") -> Referral:
-    return _transition(referral=referral, action="in_contact", actor=actor, event_kind=ReferralEvent.Kind.IN_CONTACT,
-                       note=note)
+    return _transition(referral=referral, action=Action.MARK_IN_CONTACT, actor=actor,
+                       event_kind=ReferralEvent.Kind.IN_CONTACT, note=note)
 
 
 def referral_close(*, referral: Referral, actor, outcome: str, note: str = "") -> Referral:
     if outcome not in Referral.Outcome.values:
         raise ReferralError("Choose the outcome")
     label = Referral.Outcome(outcome).label
-    return _transition(referral=referral, action="close", actor=actor, event_kind=ReferralEvent.Kind.CLOSED,
+    return _transition(referral=referral, action=Action.CLOSE, actor=actor, event_kind=ReferralEvent.Kind.CLOSED,
                        note=f"{label}. {note}".strip(), outcome=outcome)
 
 
@@ -372,7 +362,7 @@ def referral_withdraw(*, referral: Referral, actor, reason: str) -> Referral:
     """The referrer cancels a referral that has not been closed."""
     if not reason.strip():
         raise ReferralError("Say why you are cancelling this referral")
-    return _transition(referral=referral, action="withdraw", actor=actor, event_kind=ReferralEvent.Kind.WITHDRAWN,
+    return _transition(referral=referral, action=Action.CANCEL, actor=actor, event_kind=ReferralEvent.Kind.WITHDRAWN,
                        note=reason.strip())
 
 
@@ -425,11 +415,12 @@ def suggestion_options(*, referral: Referral, search: str = "") -> list[tuple[st
 
 def referral_reroute(*, referral: Referral, actor, service_id) -> Referral:
     """Send a declined referral on to another matching service: a new referral linked to the first."""
+    _check_actor(actor, Action.REROUTE, referral)
     with transaction.atomic():
         referral = Referral.objects.select_for_update().get(pk=referral.pk)
-        if referral.status != Referral.Status.DECLINED:
+        if referral.status not in Referral.TRANSITIONS[Action.REROUTE][0]:
             raise TransitionNotAllowed("Only a declined referral can be sent to another service")
-        if Referral.objects.filter(rerouted_from=referral).exists():
+        if referral.was_rerouted:
             raise TransitionNotAllowed("This referral has already been sent to another service")
         options = {match.service.id: match for match in reroute_options(referral=referral)}
         if service_id not in options:

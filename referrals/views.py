@@ -19,10 +19,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from organisations.models import Membership, Service, StaffRole, TaxonomyTerm
+from organisations.models import Service, StaffRole, TaxonomyTerm
 from partnership import phones
 from partnership.models import Partnership
-from partnership.working_days import add_working_days, overdue_before
+from partnership.working_days import add_working_days
 
 from . import delivery, permissions, services
 from .forms import (
@@ -35,11 +35,11 @@ from .forms import (
     RerouteForm,
     ServiceChoiceForm,
 )
-from .models import OPEN_STATUSES, Notification, PossibleDuplicate, Prescription, Referral, ReferralEvent
+from .models import OPEN_STATUSES, Notification, PossibleDuplicate, Prescription, Referral, ReferralEvent, overdue
 from .navigation import counts_for
 from .selectors import notifications_described
 
-URGENCY_ORDER = {Prescription.Urgency.URGENT: 0, Prescription.Urgency.SOON: 1, Prescription.Urgency.ROUTINE: 2}
+Action = Referral.Action
 
 
 def _partnership() -> Partnership:
@@ -50,7 +50,7 @@ def _partnership() -> Partnership:
 
 
 def _referring_organisations(request: HttpRequest, partnership: Partnership) -> list:
-    organisations = services.referring_organisations(user=request.user, partnership=partnership)
+    organisations = permissions.referring_organisations(user=request.user, partnership=partnership)
     if not organisations:
         raise Http404("Only frontline workers of member organisations can write prescriptions")
     return organisations
@@ -297,8 +297,7 @@ def my_prescriptions(request: HttpRequest) -> HttpResponse:
         raise Http404
     partnership = _partnership()
     target = partnership.response_target_days
-    team_orgs = StaffRole.objects.filter(
-        user=request.user, membership__status=Membership.Status.ACTIVE,
+    team_orgs = StaffRole.objects.held_by(request.user).filter(
         membership__organisation__team_visibility=True,
     ).values("membership__organisation")
     prescriptions = (
@@ -312,10 +311,9 @@ def my_prescriptions(request: HttpRequest) -> HttpResponse:
     )
     attention_only = request.GET.get("show") == "attention"
     if attention_only:
-        cutoff = overdue_before(timezone.localdate(), target)
         needs_attention = Referral.objects.filter(prescription=OuterRef("pk")).filter(
             Q(status=Referral.Status.DECLINED, rerouted_to__isnull=True)
-            | Q(status=Referral.Status.SENT, created_at__date__lt=cutoff)
+            | overdue(today=timezone.localdate(), target_days=target)
         )
         prescriptions = prescriptions.filter(Exists(needs_attention))
     prescriptions = list(prescriptions[:200])
@@ -343,15 +341,17 @@ def prescription_detail(request: HttpRequest, reference: str) -> HttpResponse:
 def _detail_page(request: HttpRequest, prescription: Prescription, *, status: int = 200, cancel_form=None,
                  cancel_referral_id=None) -> HttpResponse:
     referrals = list(prescription.referrals
-                     .select_related("service__organisation", "suggested_service", "rerouted_from")
+                     .select_related("service__organisation", "suggested_service", "rerouted_from__service",
+                                     "rerouted_to")
                      .order_by("created_at"))
     events = prescription.events.select_related("actor", "referral__service")
     Notification.objects.in_app_for(request.user).about_referrals([referral.pk for referral in referrals]).mark_read()
-    is_manager = request.user.managed_partnerships.filter(partnership=prescription.partnership).exists()
-    can_act = prescription.referrer_id == request.user.pk
+    # The page offers the referrer's and the manager's actions, never the receiving service's.
+    manager = permissions.manages(request.user, prescription.partnership_id)
+    for referral in referrals:
+        referral.actions = permissions.actions_on(request.user, referral, receiving=False, manager=manager)
     return render(request, "referrals/prescription.html", {
-        "prescription": prescription, "referrals": referrals, "events": events, "can_cancel": can_act,
-        "can_reroute": can_act or is_manager, "needs": prescription.needs.all(),
+        "prescription": prescription, "referrals": referrals, "events": events, "needs": prescription.needs.all(),
         "cancel_form": cancel_form, "cancel_referral_id": cancel_referral_id,
         "target": prescription.partnership.response_target_days,
     }, status=status)
@@ -374,7 +374,7 @@ def _referral_of_visible_prescription(request: HttpRequest, pk: uuid.UUID) -> Re
 @require_POST
 def referral_cancel(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     referral = _referral_of_visible_prescription(request, pk)
-    if referral.prescription.referrer_id != request.user.pk:
+    if not permissions.has_role_for(request.user, Referral.Action.CANCEL, referral):
         raise Http404
     form = CancelForm(request.POST)
     if not form.is_valid():
@@ -392,10 +392,10 @@ def referral_cancel(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def referral_reroute(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     referral = _referral_of_visible_prescription(request, pk)
-    is_manager = request.user.managed_partnerships.filter(partnership=referral.prescription.partnership_id).exists()
-    if referral.prescription.referrer_id != request.user.pk and not is_manager:
+    if not permissions.has_role_for(request.user, Referral.Action.REROUTE, referral):
         raise Http404
-    options = services.reroute_options(referral=referral) if referral.status == Referral.Status.DECLINED else []
+    can_reroute = Referral.Action.REROUTE in referral.allowed_actions
+    options = services.reroute_options(referral=referral) if can_reroute else []
     # The service the decliner suggested comes first.
     options.sort(key=lambda match: match.service.id != referral.suggested_service_id)
     form = RerouteForm(request.POST or None, choices=[(str(m.service.id), m.service.name) for m in options])
@@ -414,6 +414,8 @@ def referral_reroute(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
 
 
 INBOX_PAGE_SIZE = 50
+# The inbox's default filter: every referral still open, whatever its status.
+OPEN = "open"
 
 
 @login_required
@@ -424,15 +426,15 @@ def inbox(request: HttpRequest) -> HttpResponse:
     referrals = Referral.objects.for_inbox(request.user).filter(prescription__partnership=partnership)
     coordinated = Service.objects.filter(pk__in=referrals.values("service_id")).order_by("name")
     counts = dict(referrals.values_list("status").annotate(n=Count("pk")).order_by())
-    status = request.GET.get("status", "open")
+    status = request.GET.get("status", OPEN)
     service_id = request.GET.get("service", "")
     shown = referrals
-    if status == "open":
+    if status == OPEN:
         shown = shown.open()
     elif status in Referral.Status.values:
         shown = shown.filter(status=status)
     else:
-        status = "open"
+        status = OPEN
         shown = shown.open()
     if service_id:
         try:
@@ -441,12 +443,12 @@ def inbox(request: HttpRequest) -> HttpResponse:
             service_id = ""
     target = partnership.response_target_days
     today = timezone.localdate()
-    shown = (shown.most_urgent_first(overdue_before=overdue_before(today, target))
+    shown = (shown.most_urgent_first(today=today, target_days=target)
              .select_related("prescription", "service"))
     page = _Paginator(shown, INBOX_PAGE_SIZE).get_page(request.GET.get("page"))
     for referral in page:
         referral.respond_by_date = add_working_days(timezone.localdate(referral.created_at), target)
-    statuses = [("open", "Open", sum(counts.get(s, 0) for s in OPEN_STATUSES))] + [
+    statuses = [(OPEN, "Open", sum(counts.get(s, 0) for s in OPEN_STATUSES))] + [
         (value, label, counts.get(value, 0)) for value, label in Referral.Status.choices
     ]
     querystring = request.GET.copy()
@@ -489,6 +491,7 @@ def _referral_page(request: HttpRequest, referral: Referral, status: int = 200, 
     search = " ".join(request.GET.get("suggest", "").translate(_CONTROL).split())[:100]
     context = {
         "referral": referral, "prescription": prescription, "events": events, "suggest": search,
+        "actions": permissions.actions_on(request.user, referral, receiving=True, writer=False, manager=False),
         "needs": prescription.needs.all(),
         "decline_form": DeclineForm(options=services.suggestion_options(referral=referral, search=search)),
         "close_form": CloseForm(), "note_form": NoteForm(),
@@ -502,10 +505,10 @@ def _referral_page(request: HttpRequest, referral: Referral, status: int = 200, 
 def referral_action(request: HttpRequest, pk: uuid.UUID, action: str) -> HttpResponse:
     referral = _inbox_referral(request, pk)
     try:
-        if action == "accept":
+        if action == Action.ACCEPT:
             services.referral_accept(referral=referral, actor=request.user)
             messages.success(request, "You have accepted the referral. Contact the carer next.")
-        elif action == "decline":
+        elif action == Action.DECLINE:
             form = DeclineForm(request.POST, options=services.suggestion_options(referral=referral),
                                allowed=services.suggestable(referral=referral))
             if not form.is_valid():
@@ -514,17 +517,17 @@ def referral_action(request: HttpRequest, pk: uuid.UUID, action: str) -> HttpRes
                                   note=form.cleaned_data["note"],
                                   suggested_service=form.cleaned_data["suggested_service"])
             messages.success(request, "You have declined the referral. The referrer has been told.")
-        elif action == "contact-attempt":
+        elif action == Action.RECORD_CONTACT_ATTEMPT:
             form = NoteForm(request.POST)
             if not form.is_valid():
                 return _referral_page(request, referral, status=400, note_form=form)
             services.referral_record_contact_attempt(referral=referral, actor=request.user,
                                                      note=form.cleaned_data["note"])
             messages.success(request, "Contact attempt recorded.")
-        elif action == "in-contact":
+        elif action == Action.MARK_IN_CONTACT:
             services.referral_mark_in_contact(referral=referral, actor=request.user)
             messages.success(request, "Recorded that you are in contact with the carer.")
-        elif action == "close":
+        elif action == Action.CLOSE:
             form = CloseForm(request.POST)
             if not form.is_valid():
                 return _referral_page(request, referral, status=400, close_form=form)

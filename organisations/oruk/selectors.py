@@ -13,7 +13,7 @@ from django.db.models import Count, F, Prefetch, Q, QuerySet, Window
 
 from partnership.models import MILES_PER_DEGREE_LATITUDE, Partnership, PostcodeDistrict
 
-from ..models import Membership, Organisation, Service, ServiceAtLocation, Taxonomy, TaxonomyTerm
+from ..models import Organisation, Service, ServiceAtLocation, Taxonomy, TaxonomyTerm, active_member_of
 
 # The directory's own search and distance, so the feed finds what the directory finds.
 from ..search import _near_service_ids, _squared_miles, _text_filter, nearest_place_squared_miles
@@ -46,9 +46,7 @@ def listed_services(partnership: Partnership | None) -> QuerySet[Service]:
 def member_organisations(partnership: Partnership | None) -> QuerySet[Organisation]:
     if partnership is None:
         return Organisation.objects.none()
-    return Organisation.objects.filter(
-        memberships__partnership=partnership, memberships__status=Membership.Status.ACTIVE
-    )
+    return Organisation.objects.filter(active_member_of(partnership, via="memberships"))
 
 
 def taxonomies(partnership: Partnership | None) -> QuerySet[Taxonomy]:

@@ -11,7 +11,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from organisations.models import Service
+from organisations.models import Service, StaffRole
 from partnership.templatetags.govuk import govuk_datetime
 from referrals import services, views
 from referrals.models import Carer, Prescription, Referral, ReferralEvent
@@ -240,7 +240,9 @@ def test_two_people_recording_a_contact_attempt_at_once_make_two(personas, sent_
     services.referral_accept(referral=referral, actor=personas.coordinator)
     first, second = Referral.objects.get(pk=referral.pk), Referral.objects.get(pk=referral.pk)
     services.referral_record_contact_attempt(referral=first, actor=personas.coordinator, note="Left a voicemail")
-    services.referral_record_contact_attempt(referral=second, actor=personas.org_admin, note="No answer")
+    colleague = factories.StaffRoleFactory(membership=personas.charity.memberships.get(),
+                                           role=StaffRole.Role.COORDINATOR).user
+    services.referral_record_contact_attempt(referral=second, actor=colleague, note="No answer")
     referral.refresh_from_db()
     assert referral.contact_attempts == 2
     assert ReferralEvent.objects.filter(referral=referral, kind=ReferralEvent.Kind.CONTACT_ATTEMPT).count() == 2
