@@ -175,6 +175,7 @@ INSTALLED_APPS = [
     "partnership",
     "organisations",
     "referrals",
+    "demo",
 ]
 
 MIDDLEWARE = [
@@ -361,9 +362,6 @@ PARTNERSHIP_SLUG = _str("PARTNERSHIP_SLUG", "")
 
 # Service navigation: each app offers the items a person's roles allow (see partnership.navigation).
 NAVIGATION_PROVIDERS = ["organisations.navigation.items", "referrals.navigation.items"]
-
-# Demo data beyond the directory, added by `manage.py seed_demo` (each takes partnership=...).
-DEMO_SEEDERS = ["referrals.demo.seed_prescriptions"]
 
 # Directory search.
 DIRECTORY_PAGE_SIZE = _int("DIRECTORY_PAGE_SIZE", 20, minimum=1)

@@ -1,4 +1,4 @@
-"""Word lists and listing templates for the demo partnership (organisations/demo.py).
+"""Word lists and listing templates for the demo partnership (demo/directory.py).
 
 Every organisation, person and service here is invented. Town and council names are real places so the
 directory reads like a real county's; phone numbers come from Ofcom's ranges reserved for drama

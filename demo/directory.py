@@ -2,7 +2,7 @@
 
 Deterministic: one seeded random generator, and ids derived from natural keys (uuid5), so seeding again
 updates the same rows instead of adding more, and every machine gets the same demo. The word lists and
-listing templates are in demo_data.py; nothing here uses Faker, which is only a dev dependency.
+listing templates are in directory_data.py; nothing here uses Faker, which is only a dev dependency.
 """
 
 from __future__ import annotations
@@ -14,15 +14,11 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 from allauth.account.models import EmailAddress
-from django.apps import apps
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils.text import slugify
 
-from partnership.models import Partnership, PartnershipManager, PostcodeDistrict, User, distance_miles
-
-from . import demo_data as data
-from .models import (
+from organisations.models import (
     Location,
     Membership,
     Organisation,
@@ -31,7 +27,11 @@ from .models import (
     StaffRole,
     TaxonomyTerm,
 )
-from .services import location_place, need_taxonomy_install, services_refresh
+from organisations.services import location_place, need_taxonomy_install, services_refresh
+from partnership.models import Partnership, PartnershipManager, PostcodeDistrict, User, distance_miles
+from referrals.models import Carer, Prescription
+
+from . import directory_data as data
 
 DEMO_SLUG = "surrey"
 DEMO_NAME = "Surrey Carers Partnership"
@@ -110,13 +110,9 @@ def demo_reset() -> None:
 
 
 def _referrals_delete(partnership: Partnership) -> None:
-    """Prescriptions made in the demo protect the carers, services and organisations they name: remove them first.
-
-    Looked up by name, not imported, so the directory still does not depend on the referrals app.
-    """
-    if apps.is_installed("referrals"):
-        apps.get_model("referrals", "Prescription").objects.filter(partnership=partnership).delete()
-        apps.get_model("referrals", "Carer").objects.filter(partnership=partnership).delete()
+    """Prescriptions made in the demo protect the carers, services and organisations they name: remove them first."""
+    Prescription.objects.filter(partnership=partnership).delete()
+    Carer.objects.filter(partnership=partnership).delete()
 
 
 def demo_seed(*, reset: bool = False) -> SeedSummary:

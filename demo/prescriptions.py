@@ -14,14 +14,15 @@ from django.db.models import F, Q
 
 from organisations.models import Organisation, Service, StaffRole, TaxonomyTerm
 from partnership.models import Partnership, User
+from referrals import services
+from referrals.models import Carer, Notification, Prescription, Referral, ReferralEvent
 
-from . import services
-from .models import Carer, Notification, Prescription, Referral, ReferralEvent
+from .directory import CARER, COORDINATOR, GP
+from .directory_data import LEAD_CHARITY
 
-GP_EMAIL = "gp@demo.partnershiphub.example"
-COORDINATOR_EMAIL = "coordinator@demo.partnershiphub.example"
-CARER_EMAIL = "carer@demo.partnershiphub.example"
-LEAD_CHARITY = "Action for Carers Surrey"
+GP_EMAIL = GP.email
+COORDINATOR_EMAIL = COORDINATOR.email
+CARER_EMAIL = CARER.email
 
 
 @dataclass(frozen=True)

@@ -1,15 +1,14 @@
-"""`manage.py seed_demo`: the demo partnership, its members and services, an account per role, and the
-demo data of the apps listed in settings.DEMO_SEEDERS (sample carers and prescriptions)."""
+"""`manage.py seed_demo`: the demo partnership, its members and services, an account per role, then its
+carers and prescriptions in every state."""
 
 from __future__ import annotations
 
 import time
 
-from django.conf import settings
 from django.core.management.base import BaseCommand
-from django.utils.module_loading import import_string
 
-from organisations.demo import DEMO_PASSWORD, DEMO_SLUG, demo_exists, demo_seed
+from demo.directory import DEMO_PASSWORD, DEMO_SLUG, demo_exists, demo_seed
+from demo.prescriptions import seed_prescriptions
 
 
 class Command(BaseCommand):
@@ -31,11 +30,8 @@ class Command(BaseCommand):
             return
         started = time.perf_counter()
         summary = demo_seed(reset=reset)
-        # Apps that build on the directory add their own demo data (the referral hub: carers and
-        # prescriptions); the directory itself knows nothing of them.
-        for path in settings.DEMO_SEEDERS:
-            made = import_string(path)(partnership=summary.partnership)
-            self.stdout.write(f"{path}: {made} created")
+        made = seed_prescriptions(partnership=summary.partnership)
+        self.stdout.write(f"Demo prescriptions: {made} created")
         elapsed = time.perf_counter() - started
         for line in summary.lines:
             self.stdout.write(line)

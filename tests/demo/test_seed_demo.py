@@ -14,8 +14,8 @@ from django.core.management import call_command
 from django.db.models import Q
 from django.urls import reverse
 
-from organisations.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, DEMO_SLUG, demo_reset
-from organisations.demo_data import DISTRICTS
+from demo.directory import DEMO_ACCOUNTS, DEMO_PASSWORD, DEMO_SLUG, demo_reset
+from demo.directory_data import DISTRICTS
 from organisations.models import (
     Location,
     Membership,

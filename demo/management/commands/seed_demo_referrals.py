@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
+from demo.prescriptions import seed_prescriptions
 from partnership.models import Partnership
-from referrals.demo import seed_prescriptions
 
 
 class Command(BaseCommand):
