@@ -2,22 +2,15 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db.models import Prefetch
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
-from partnership.models import Partnership
+from partnership.middleware import current_partnership
 
 from .forms import DirectorySearchForm
 from .models import Location, Organisation, Service, active_member_of
 from .search import search_services
-
-
-def _partnership() -> Partnership:
-    partnership = Partnership.objects.current()
-    if partnership is None:
-        raise Http404("No partnership has been set up yet")
-    return partnership
 
 
 def _page_number(request: HttpRequest) -> int:
@@ -29,7 +22,7 @@ def _page_number(request: HttpRequest) -> int:
 
 @require_GET
 def search(request: HttpRequest) -> HttpResponse:
-    partnership = _partnership()
+    partnership = current_partnership(request)
     form = DirectorySearchForm(request.GET or None, partnership=partnership)
     results = None
     if form.is_bound and form.is_valid():
@@ -51,7 +44,7 @@ def search(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def service_detail(request: HttpRequest, pk) -> HttpResponse:
-    partnership = _partnership()
+    partnership = current_partnership(request)
     service = get_object_or_404(
         Service.objects.listed(partnership)
         .select_related("organisation")
@@ -66,7 +59,7 @@ def service_detail(request: HttpRequest, pk) -> HttpResponse:
 
 @require_GET
 def organisation_detail(request: HttpRequest, pk) -> HttpResponse:
-    partnership = _partnership()
+    partnership = current_partnership(request)
     organisation = get_object_or_404(
         Organisation.objects.filter(active_member_of(partnership, via="memberships")),
         pk=pk,

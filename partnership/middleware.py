@@ -1,3 +1,32 @@
+"""Middleware of the whole site: the partnership a request is about, and the Content-Security-Policy."""
+
+from __future__ import annotations
+
+from django.http import Http404, HttpRequest
+from django.utils.functional import SimpleLazyObject
+
+from .models import Partnership
+
+
+class CurrentPartnershipMiddleware:
+    """`request.partnership`: resolved once per request, and only if something asks (Partnership.objects
+    .for_request says how). Falsy when no partnership has been set up."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        request.partnership = SimpleLazyObject(lambda: Partnership.objects.for_request(request))
+        return self.get_response(request)
+
+
+def current_partnership(request: HttpRequest) -> Partnership:
+    """The request's partnership, for a page that cannot do without one: a 404 until one is set up."""
+    if not request.partnership:
+        raise Http404("No partnership has been set up yet")
+    return request.partnership
+
+
 class ContentSecurityPolicyMiddleware:
     """A strict Content-Security-Policy: no inline script or style, nothing from other origins.
 

@@ -9,6 +9,7 @@ import uuid
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
+from django.db.models import Case, Q, When
 from django.urls import reverse
 
 # A UK postcode: outward code (area + district) then, optionally, the inward code.
@@ -116,6 +117,28 @@ class PartnershipQuerySet(models.QuerySet):
         if slug:
             return self.filter(slug=slug).first()
         return self.order_by("created_at").first()
+
+    def for_request(self, request) -> Partnership | None:
+        """The partnership a request is about (partnership.middleware resolves it once, lazily).
+
+        Staff, managers and carers signed in: theirs — one partnership each today; when someone belongs
+        to several, the configured one if it is among them, else the first they joined. Everyone else
+        (public pages, the Open Referral feed): the installation's (`current()`). When one installation
+        hosts several partnerships each will be found from the host or path here, and nowhere else.
+        """
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            # Reverse names of the apps' models (organisations' memberships and staff roles, the referral
+            # hub's carers): names, not imports. "active" is organisations.Membership.Status.ACTIVE.
+            theirs = self.filter(
+                Q(memberships__staff_roles__user=user, memberships__status="active")
+                | Q(managers__user=user) | Q(carers__user=user)
+            )  # rows repeat through the joins; only the first is read
+            configured = settings.PARTNERSHIP_SLUG
+            found = theirs.order_by(Case(When(slug=configured, then=0), default=1), "created_at").first()
+            if found is not None:
+                return found
+        return self.current()
 
     def managed_by(self, user) -> PartnershipQuerySet:
         if not user.is_authenticated:

@@ -44,10 +44,7 @@ def context(request) -> dict:
         ]
 
     def partnership():
-        from .models import Partnership
-
-        if not hasattr(request, "_current_partnership"):
-            request._current_partnership = Partnership.objects.current()
-        return request._current_partnership
+        # Outside the middleware (a page rendered by hand in a test, an error page) there is none.
+        return getattr(request, "partnership", None)
 
     return {"service_navigation": lazy_items, "current_partnership": partnership}

@@ -188,6 +188,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "partnership.middleware.CurrentPartnershipMiddleware",
     "partnership.middleware.ContentSecurityPolicyMiddleware",
 ]
 

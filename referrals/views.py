@@ -21,6 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from organisations.models import Service, StaffRole, TaxonomyTerm
 from partnership import phones
+from partnership.middleware import current_partnership
 from partnership.models import Partnership
 from partnership.working_days import add_working_days
 
@@ -40,13 +41,6 @@ from .navigation import counts_for
 from .selectors import notifications_described
 
 Action = Referral.Action
-
-
-def _partnership() -> Partnership:
-    partnership = Partnership.objects.current()
-    if partnership is None:
-        raise Http404("No partnership has been set up yet")
-    return partnership
 
 
 def _referring_organisations(request: HttpRequest, partnership: Partnership) -> list:
@@ -82,7 +76,7 @@ def draft_edit(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
 
 
 def _prescription_form(request: HttpRequest, *, draft: Prescription | None) -> HttpResponse:
-    partnership = _partnership()
+    partnership = current_partnership(request)
     organisations = _referring_organisations(request, partnership)
     if request.method != "POST":
         token = str(draft.submission_token if draft else uuid.uuid4())
@@ -295,7 +289,7 @@ def prescription_summary(request: HttpRequest, reference: str) -> HttpResponse:
 def my_prescriptions(request: HttpRequest) -> HttpResponse:
     if not permissions.follows_prescriptions(request.user):
         raise Http404
-    partnership = _partnership()
+    partnership = current_partnership(request)
     target = partnership.response_target_days
     team_orgs = StaffRole.objects.held_by(request.user).filter(
         membership__organisation__team_visibility=True,
@@ -422,7 +416,7 @@ OPEN = "open"
 def inbox(request: HttpRequest) -> HttpResponse:
     if not permissions.is_coordinator(request.user):
         raise Http404
-    partnership = _partnership()
+    partnership = current_partnership(request)
     referrals = Referral.objects.for_inbox(request.user).filter(prescription__partnership=partnership)
     coordinated = Service.objects.filter(pk__in=referrals.values("service_id")).order_by("name")
     counts = dict(referrals.values_list("status").annotate(n=Count("pk")).order_by())

@@ -38,25 +38,25 @@ def full_service_prefetches(prefix: str = "", *, with_locations: bool = True) ->
 
 
 def listed_services(partnership: Partnership | None) -> QuerySet[Service]:
-    if partnership is None:
+    if not partnership:  # none set up yet (request.partnership is falsy then)
         return Service.objects.none()
     return Service.objects.listed(partnership)
 
 
 def member_organisations(partnership: Partnership | None) -> QuerySet[Organisation]:
-    if partnership is None:
+    if not partnership:  # none set up yet (request.partnership is falsy then)
         return Organisation.objects.none()
     return Organisation.objects.filter(active_member_of(partnership, via="memberships"))
 
 
 def taxonomies(partnership: Partnership | None) -> QuerySet[Taxonomy]:
-    if partnership is None:
+    if not partnership:  # none set up yet (request.partnership is falsy then)
         return Taxonomy.objects.none()
     return Taxonomy.objects.filter(partnership=partnership).order_by("name", "pk")
 
 
 def taxonomy_terms(partnership: Partnership | None) -> QuerySet[TaxonomyTerm]:
-    if partnership is None:
+    if not partnership:  # none set up yet (request.partnership is falsy then)
         return TaxonomyTerm.objects.none()
     return (
         TaxonomyTerm.objects.filter(taxonomy__partnership=partnership)
