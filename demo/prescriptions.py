@@ -15,6 +15,7 @@ from django.db.models import F, Q
 from organisations.models import Organisation, Service, StaffRole, TaxonomyTerm
 from partnership.models import Partnership, User
 from referrals import services
+from referrals.drafts import Draft
 from referrals.models import Carer, Notification, Prescription, Referral, ReferralEvent
 
 from .directory import CARER, COORDINATOR, GP
@@ -100,7 +101,7 @@ def _a_message_that_failed(partnership: Partnership) -> None:
 def _play(scenario: Scenario, *, index: int, partnership, gp, gp_org, coordinator, service, need) -> None:
     draft = Prescription.objects.create(
         partnership=partnership, referrer=gp, referring_organisation=gp_org,
-        draft_data={
+        draft_data=Draft(answers={
             "first_name": scenario.first_name, "last_name": scenario.last_name,
             "date_of_birth": scenario.born, "postcode": scenario.postcode,
             "phone": f"07700 900{100 + index:03d}" if not scenario.email else "",
@@ -108,7 +109,7 @@ def _play(scenario: Scenario, *, index: int, partnership, gp, gp_org, coordinato
             "language": "English", "relationship": "partner", "condition_group": "", "lives_together": True,
             "needs": [str(need.pk)], "urgency": scenario.urgency, "consent_given": True,
             "consent_method": "verbal", "note": "Demo prescription: an invented carer.",
-        },
+        }).to_json(),
     )
     prescription = services.prescription_send(draft=draft, actor=gp, service_ids=[service.pk])
     referral = prescription.referrals.get()

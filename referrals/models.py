@@ -20,6 +20,8 @@ from organisations.models import ConditionGroup, Organisation, Service, StaffRol
 from partnership.models import Partnership
 from partnership.working_days import add_working_days, overdue_before
 
+from .drafts import Draft
+
 # References avoid characters that are easy to confuse when read aloud or written down (0/O, 1/I/L, 5/S,
 # 2/Z, 8/B, U/V): a carer reads theirs over the phone.
 REFERENCE_ALPHABET = "34679ACDEFGHJKMNPQRTWXY"
@@ -261,11 +263,13 @@ class Prescription(models.Model):
         return reverse("referrals:prescription", kwargs={"reference": self.reference})
 
     @property
+    def draft(self) -> Draft:
+        """What a draft keeps between the steps (empty once sent)."""
+        return Draft.from_json(self.draft_data)
+
+    @property
     def draft_carer_name(self) -> str:
-        """The carer's name as typed so far on a draft, for the list of drafts."""
-        typed = self.draft_data.get("form", {})
-        parts = [(typed.get(key) or [""])[0] for key in ("first_name", "last_name")]
-        return " ".join(" ".join(parts).split())
+        return self.draft.carer_name
 
     @property
     def urgency_tag_colour(self) -> str:

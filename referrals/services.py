@@ -5,6 +5,7 @@ notifications it causes, and changes a status only through a guarded, conditiona
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -18,6 +19,7 @@ from partnership import phones
 from partnership.models import Partnership, normalise_postcode, outcode_of
 
 from . import identity, notifications, permissions
+from .drafts import Draft
 from .models import (
     OPEN_STATUSES,
     YOUNG_CARER_AGE,
@@ -129,32 +131,32 @@ def known_carer(*, partnership: Partnership, details: CarerDetails) -> Carer | N
 
 
 def draft_save(*, partnership: Partnership, referrer, organisation: Organisation, token: uuid.UUID,
-               data: dict, draft: Prescription | None = None) -> Prescription:
-    """Keep what has been typed so far. The form's token makes a double submission one draft."""
+               change: Callable[[Draft], Draft], draft: Prescription | None = None) -> Prescription:
+    """Keep what has been typed so far: `change` makes the new Draft from the one kept. The form's token
+    makes a double submission one draft."""
     if draft is None:
         draft, _ = Prescription.objects.get_or_create(
             submission_token=token,
             defaults={"partnership": partnership, "referrer": referrer, "referring_organisation": organisation,
-                      "draft_data": data},
+                      "draft_data": change(Draft()).to_json()},
         )
         if draft.referrer_id != referrer.pk:
             raise ReferralError("This form has already been used")
     if draft.status != Prescription.Status.DRAFT:
         return draft
-    merged = {**draft.draft_data, **data}
+    kept = change(draft.draft).to_json()
     Prescription.objects.filter(pk=draft.pk, status=Prescription.Status.DRAFT).update(
-        draft_data=merged, referring_organisation=organisation, updated_at=timezone.now()
+        draft_data=kept, referring_organisation=organisation, updated_at=timezone.now()
     )
-    draft.draft_data = merged
+    draft.draft_data = kept
     return draft
 
 
 def draft_routing(*, draft: Prescription, today: date | None = None) -> Routing:
     """Route a draft: the matching services for the carer it describes, and unmet needs."""
-    data = draft.draft_data
-    born = date.fromisoformat(data["date_of_birth"])
-    age = age_on(born, today or timezone.localdate())
-    needs = needs_for(TaxonomyTerm.objects.filter(pk__in=data.get("needs", [])).order_by("position", "name"))
+    data = draft.draft.answers
+    age = age_on(draft.draft.date_of_birth, today or timezone.localdate())
+    needs = needs_for(TaxonomyTerm.objects.filter(pk__in=draft.draft.need_ids).order_by("position", "name"))
     circumstances = circumstances_for(
         partnership=draft.partnership, age=age, young_carer=age < YOUNG_CARER_AGE,
         condition_group=data.get("condition_group") or None, district=outcode_of(data["postcode"]),
@@ -181,7 +183,8 @@ def prescription_send(*, draft: Prescription, actor, service_ids: list, today: d
             return draft
         if draft.referrer_id != actor.pk:
             raise ReferralError("Only the person who wrote this prescription can send it")
-        data = draft.draft_data
+        kept = draft.draft
+        data = kept.answers
         if not data.get("consent_given"):
             raise ReferralError("The carer must agree to share their details before a referral can be sent")
         if not service_ids:
@@ -211,12 +214,11 @@ def prescription_send(*, draft: Prescription, actor, service_ids: list, today: d
         draft.note = data.get("note", "")
         draft.consent_given = True
         draft.consent_method = data.get("consent_method", "")
-        draft.consent_given_at = datetime.fromisoformat(data["consent_given_at"]) if data.get(
-            "consent_given_at") else now
+        draft.consent_given_at = kept.consent_given_at or now
         draft.sent_at = now
         draft.draft_data = {}
         draft.save()
-        draft.needs.set(data.get("needs", []))
+        draft.needs.set(kept.need_ids)
 
         ReferralEvent.objects.create(prescription=draft, actor=actor, kind=ReferralEvent.Kind.SENT)
         CarerRecordAccess.objects.create(carer=carer, prescription=draft, user=actor,

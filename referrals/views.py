@@ -7,7 +7,6 @@ routed items only through ReferralItem.objects.for_inbox(), so anything outside 
 from __future__ import annotations
 
 import uuid
-from datetime import date, datetime
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -26,6 +25,7 @@ from partnership.models import Partnership
 from partnership.working_days import add_working_days
 
 from . import delivery, permissions, services
+from .drafts import Draft
 from .forms import (
     CancelForm,
     CloseForm,
@@ -80,8 +80,8 @@ def _prescription_form(request: HttpRequest, *, draft: Prescription | None) -> H
     organisations = _referring_organisations(request, partnership)
     if request.method != "POST":
         token = str(draft.submission_token if draft else uuid.uuid4())
-        if draft is not None and draft.draft_data.get("form"):
-            data = _querydict(draft.draft_data["form"])
+        if draft is not None and draft.draft.typed:
+            data = _querydict(draft.draft.typed)
             form = _unvalidated(PrescriptionForm(data, partnership=partnership, organisations=organisations))
         else:
             form = PrescriptionForm(partnership=partnership, organisations=organisations)
@@ -105,13 +105,13 @@ def _prescription_form(request: HttpRequest, *, draft: Prescription | None) -> H
                 form.add_error("first_name", "Enter the carer's name to save a draft")
                 return _form_page(request, form=form, token=str(token), draft=draft, status=400)
             draft = services.draft_save(partnership=partnership, referrer=request.user, organisation=organisation,
-                                        token=token, data={"form": raw}, draft=draft)
+                                        token=token, change=lambda kept: kept.with_typed(raw), draft=draft)
             messages.success(request, "Your draft has been saved. Drafts are kept for 14 days.")
             return redirect("referrals:mine")
         if form.is_valid():
             draft = services.draft_save(partnership=partnership, referrer=request.user,
                                         organisation=form.cleaned_data["organisation"], token=token,
-                                        data={**form.to_draft(), "form": raw, "services": None}, draft=draft)
+                                        change=lambda kept: Draft.from_form(form, raw), draft=draft)
             return redirect("referrals:draft_services", pk=draft.pk)
     except services.ReferralError as error:
         return _form_page(request, form=_unvalidated(form), token=str(uuid.uuid4()), draft=None, status=400,
@@ -167,7 +167,7 @@ def _querydict(raw: dict):
 
 def _ready_draft(request: HttpRequest, pk: uuid.UUID) -> Prescription | None:
     draft = get_object_or_404(Prescription.objects.drafts_of(request.user).select_related("partnership"), pk=pk)
-    return draft if draft.draft_data.get("date_of_birth") else None
+    return draft if draft.draft.is_complete else None
 
 
 def _sent_prescription(request: HttpRequest, pk: uuid.UUID) -> Prescription | None:
@@ -194,13 +194,13 @@ def draft_services(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
         return redirect("referrals:draft_edit", pk=pk)
     routing = services.draft_routing(draft=draft)
     choices = [(str(match.service.id), match.service.name) for match in routing.matches]
-    chosen = draft.draft_data.get("services")
+    chosen = draft.draft.services
     if request.method == "POST":
         form = ServiceChoiceForm(request.POST, choices=choices)
         if form.is_valid():
             services.draft_save(partnership=draft.partnership, referrer=request.user,
                                 organisation=draft.referring_organisation, token=draft.submission_token,
-                                data={"services": form.cleaned_data["services"]}, draft=draft)
+                                change=lambda kept: kept.with_services(form.cleaned_data["services"]), draft=draft)
             return redirect("referrals:draft_check", pk=draft.pk)
         chosen = request.POST.getlist("services")
     else:
@@ -220,24 +220,24 @@ def draft_check(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
             return redirect("referrals:sent", reference=already.reference)
         return _already_sent_page(request, already)
     draft = _ready_draft(request, pk)
-    if draft is None or not draft.draft_data.get("services"):
+    if draft is None or not draft.draft.services:
         return redirect("referrals:draft_services", pk=pk) if draft else redirect("referrals:draft_edit", pk=pk)
-    data = draft.draft_data
+    kept = draft.draft
+    data = kept.answers
     if request.method == "POST":
         try:
             prescription = services.prescription_send(draft=draft, actor=request.user,
-                                              service_ids=[uuid.UUID(sid) for sid in data["services"]])
+                                              service_ids=[uuid.UUID(sid) for sid in kept.services])
         except services.ReferralError as error:
             messages.error(request, str(error))
             return redirect("referrals:draft_services", pk=draft.pk)
         return redirect("referrals:sent", reference=prescription.reference)
-    chosen = Service.objects.filter(pk__in=data["services"]).select_related("organisation")
+    chosen = Service.objects.filter(pk__in=kept.services).select_related("organisation")
     return render(request, "referrals/draft_check.html", {
         "draft": draft, "data": data, "services": chosen,
-        "date_of_birth": date.fromisoformat(data["date_of_birth"]),
-        "consent_given_at": datetime.fromisoformat(data["consent_given_at"]) if data.get("consent_given_at") else None,
+        "date_of_birth": kept.date_of_birth, "consent_given_at": kept.consent_given_at,
         "phone": phones.display(data.get("phone", "")),
-        "needs": TaxonomyTerm.objects.filter(pk__in=data.get("needs", [])),
+        "needs": TaxonomyTerm.objects.filter(pk__in=kept.need_ids),
         "condition_group": data.get("condition_group"),
         "relationship": Prescription.Relationship(data["relationship"]).label if data.get("relationship") else "",
         "urgency": Prescription.Urgency(data["urgency"]).label,
