@@ -28,7 +28,8 @@ from organisations.models import (
     TaxonomyTerm,
 )
 from organisations.services import location_place, need_taxonomy_install, services_refresh
-from partnership.models import Partnership, PartnershipManager, PostcodeDistrict, User, distance_miles
+from partnership.models import Partnership, PartnershipManager, PostcodeDistrict, User
+from partnership.places import miles_between
 from referrals.models import Carer, Prescription
 
 from . import directory_data as data
@@ -209,7 +210,7 @@ class _Plan:
         origin = self.districts[code]
         others = sorted(
             (c for c in self.codes if c != code),
-            key=lambda c: distance_miles(origin.latitude, origin.longitude, self.districts[c].latitude,
+            key=lambda c: miles_between(origin.latitude, origin.longitude, self.districts[c].latitude,
                                          self.districts[c].longitude),
         )
         return [code, *others[:count]]

@@ -4,13 +4,8 @@ from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Field, Fieldset, Fluid, Layout, Size
 from django import forms
 
-from partnership.models import (
-    Partnership,
-    PostcodeDistrict,
-    normalise_postcode,
-    outcode_of,
-    unknown_district_message,
-)
+from partnership.models import Partnership, PostcodeDistrict
+from partnership.places import normalise_postcode, outcode_of, unknown_district_message
 
 from .models import TaxonomyTerm
 from .search import DELIVERY_FIELDS, DirectoryQuery

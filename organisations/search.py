@@ -34,7 +34,8 @@ from django.db.models import (
 )
 from django.db.models.functions import Greatest
 
-from partnership.models import MILES_PER_DEGREE_LATITUDE, Partnership, PostcodeDistrict
+from partnership.models import Partnership, PostcodeDistrict
+from partnership.places import bounding_box, squared_miles_sql
 
 from .models import Location, Service, ServiceAtLocation, TaxonomyTerm
 
@@ -117,20 +118,12 @@ class ResultPage:
         return min(self.total, self.number * self.per_page)
 
 
-def _squared_miles(lat0: float, lon0: float, lat_field: str, lon_field: str):
-    """Squared distance in miles on an equirectangular projection: exact enough at county scale."""
-    lon_scale = math.cos(math.radians(lat0)) * MILES_PER_DEGREE_LATITUDE
-    dy = (F(lat_field) - Value(lat0)) * Value(MILES_PER_DEGREE_LATITUDE)
-    dx = (F(lon_field) - Value(lon0)) * Value(lon_scale)
-    return dy * dy + dx * dx
-
-
 def nearest_place_squared_miles(lat0: float, lon0: float) -> Subquery:
     """For each service, the squared distance in miles from (lat0, lon0) to its nearest place (None for a
     service without one): annotate it as `distance_sq` to show and order by distance."""
     nearest = (
         ServiceAtLocation.objects.filter(service=OuterRef("pk"), location__latitude__isnull=False)
-        .annotate(d2=_squared_miles(lat0, lon0, "location__latitude", "location__longitude"))
+        .annotate(d2=squared_miles_sql(lat0, lon0, "location__latitude", "location__longitude"))
         .order_by("d2")
         .values("d2")[:1]
     )
@@ -260,14 +253,10 @@ def _count_if_past_end(services: QuerySet, number: int) -> int:
 
 def _near_service_ids(lat0: float, lon0: float, miles: int) -> QuerySet:
     """Services with a location within `miles`; a bounding box first, so the index does the work."""
-    dlat = miles / MILES_PER_DEGREE_LATITUDE
-    dlon = miles / (MILES_PER_DEGREE_LATITUDE * max(0.1, math.cos(math.radians(lat0))))
+    latitudes, longitudes = bounding_box(lat0, lon0, miles)
     return (
-        ServiceAtLocation.objects.filter(
-            location__latitude__range=(lat0 - dlat, lat0 + dlat),
-            location__longitude__range=(lon0 - dlon, lon0 + dlon),
-        )
-        .annotate(d2=_squared_miles(lat0, lon0, "location__latitude", "location__longitude"))
+        ServiceAtLocation.objects.filter(location__latitude__range=latitudes, location__longitude__range=longitudes)
+        .annotate(d2=squared_miles_sql(lat0, lon0, "location__latitude", "location__longitude"))
         .filter(d2__lte=miles * miles)
         .values("service_id")
     )

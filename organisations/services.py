@@ -8,7 +8,8 @@ from pathlib import Path
 from django.db import transaction
 from django.utils.text import slugify
 
-from partnership.models import Partnership, PostcodeDistrict, outcode_of
+from partnership.models import Partnership, PostcodeDistrict
+from partnership.places import outcode_of
 
 from .models import Location, Service, Taxonomy, TaxonomyTerm
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import math
-import re
 import uuid
 
 from django.conf import settings
@@ -11,40 +9,6 @@ from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
 from django.db.models import Case, Q, When
 from django.urls import reverse
-
-# A UK postcode: outward code (area + district) then, optionally, the inward code.
-POSTCODE_RE = re.compile(r"^([A-Z]{1,2}[0-9][A-Z0-9]?)\s*([0-9][A-Z]{2})?$")
-MILES_PER_DEGREE_LATITUDE = 69.05
-
-
-def normalise_postcode(value: str) -> str:
-    """'gu1 4ab' -> 'GU1 4AB'; 'gu1' -> 'GU1'. Returns '' for something that is not a postcode."""
-    compact = re.sub(r"\s+", "", (value or "").upper())
-    if not compact:
-        return ""
-    if len(compact) >= 5 and POSTCODE_RE.match(f"{compact[:-3]} {compact[-3:]}"):
-        return f"{compact[:-3]} {compact[-3:]}"
-    if POSTCODE_RE.match(compact):
-        return compact
-    return ""
-
-
-def outcode_of(postcode: str) -> str:
-    """The postcode district ('GU1') of a full or partial postcode, or '' if it is not one."""
-    normalised = normalise_postcode(postcode)
-    return normalised.split(" ")[0] if normalised else ""
-
-
-def unknown_district_message(postcode: str) -> str | None:
-    """The error to show when a postcode's district is not one we ship a centre for, else None.
-
-    A postcode that looks right but names a district that does not exist ("ZZ1 1ZZ") is a typo, and
-    silently ignoring it would route or search as if no place had been given.
-    """
-    district = outcode_of(postcode)
-    if not district or PostcodeDistrict.objects.filter(code=district).exists():
-        return None
-    return f"We do not recognise {district} — check the postcode"
 
 
 class UserManager(BaseUserManager["User"]):
@@ -210,15 +174,3 @@ class PostcodeDistrict(models.Model):
     def __str__(self) -> str:
         return self.code
 
-    def miles_to(self, latitude: float, longitude: float) -> float:
-        return distance_miles(self.latitude, self.longitude, latitude, longitude)
-
-
-def distance_miles(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    """Great-circle distance in miles (haversine)."""
-    radius = 3958.8
-    phi1, phi2 = math.radians(lat1), math.radians(lat2)
-    dphi = phi2 - phi1
-    dlambda = math.radians(lon2 - lon1)
-    a = math.sin(dphi / 2) ** 2 + math.cos(phi1) * math.cos(phi2) * math.sin(dlambda / 2) ** 2
-    return 2 * radius * math.asin(math.sqrt(a))

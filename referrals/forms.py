@@ -11,7 +11,8 @@ from django.utils import timezone
 
 from organisations.models import ConditionGroup, Organisation, TaxonomyTerm
 from partnership import phones
-from partnership.models import Partnership, normalise_postcode, unknown_district_message
+from partnership.models import Partnership
+from partnership.places import normalise_postcode, unknown_district_message
 
 from .models import (
     ACCESSIBILITY_MAX,

@@ -22,7 +22,7 @@ from datetime import date
 from django.db.models import Q
 
 from partnership import phones
-from partnership.models import normalise_postcode
+from partnership.places import normalise_postcode
 
 from .models import Carer, Prescription
 

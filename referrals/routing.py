@@ -23,7 +23,8 @@ from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from organisations.models import Service, ServiceAtLocation, TaxonomyTerm
-from partnership.models import Partnership, PostcodeDistrict, distance_miles
+from partnership.models import Partnership, PostcodeDistrict
+from partnership.places import miles_between
 
 
 @dataclass(frozen=True)
@@ -204,7 +205,7 @@ def _nearby(service: ServiceFacts, carer: Circumstances) -> bool:
 def _distance(service: ServiceFacts, carer: Circumstances) -> float | None:
     if carer.latitude is None or carer.longitude is None or not service.coordinates:
         return None
-    return min(distance_miles(carer.latitude, carer.longitude, lat, lon) for lat, lon in service.coordinates)
+    return min(miles_between(carer.latitude, carer.longitude, lat, lon) for lat, lon in service.coordinates)
 
 
 def _reasons(service: ServiceFacts, met: list[Need], distance: float | None, carer: Circumstances) -> list[str]:

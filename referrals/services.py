@@ -16,7 +16,8 @@ from django.utils import timezone
 
 from organisations.models import ConditionGroup, Organisation, Service, TaxonomyTerm
 from partnership import phones
-from partnership.models import Partnership, normalise_postcode, outcode_of
+from partnership.models import Partnership
+from partnership.places import normalise_postcode, outcode_of
 
 from . import identity, notifications, permissions
 from .drafts import Draft

@@ -12,7 +12,7 @@ from django.http import QueryDict
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 
-from partnership.models import outcode_of
+from partnership.places import outcode_of
 
 DEFAULT_PER_PAGE = 50
 MAX_PER_PAGE = 200

@@ -11,12 +11,13 @@ import uuid
 
 from django.db.models import Count, F, Prefetch, Q, QuerySet, Window
 
-from partnership.models import MILES_PER_DEGREE_LATITUDE, Partnership, PostcodeDistrict
+from partnership.models import Partnership, PostcodeDistrict
+from partnership.places import bounding_box, squared_miles_sql
 
 from ..models import Organisation, Service, ServiceAtLocation, Taxonomy, TaxonomyTerm, active_member_of
 
 # The directory's own search and distance, so the feed finds what the directory finds.
-from ..search import _near_service_ids, _squared_miles, _text_filter, nearest_place_squared_miles
+from ..search import _near_service_ids, _text_filter, nearest_place_squared_miles
 from .params import BadParameter, Paging, ServiceFilters
 
 # Out of the range of any age column, yet small enough for any database to compare with.
@@ -152,17 +153,13 @@ def find_service_at_locations(partnership: Partnership | None, filters: ServiceF
         centre = _centre(filters)
         if centre is not None:
             lat0, lon0 = centre.latitude, centre.longitude
-            rows = rows.annotate(d2=_squared_miles(lat0, lon0, "location__latitude", "location__longitude"))
+            rows = rows.annotate(d2=squared_miles_sql(lat0, lon0, "location__latitude", "location__longitude"))
             if filters.proximity_miles is not None:
                 miles = filters.proximity_miles
-                dlat = miles / MILES_PER_DEGREE_LATITUDE
-                dlon = miles / (MILES_PER_DEGREE_LATITUDE * max(0.1, math.cos(math.radians(lat0))))
+                latitudes, longitudes = bounding_box(lat0, lon0, miles)
                 # The bounding box first, so the location index does the work.
-                rows = rows.filter(
-                    location__latitude__range=(lat0 - dlat, lat0 + dlat),
-                    location__longitude__range=(lon0 - dlon, lon0 + dlon),
-                    d2__lte=miles * miles,
-                )
+                rows = rows.filter(location__latitude__range=latitudes, location__longitude__range=longitudes,
+                                   d2__lte=miles * miles)
             order.append(F("d2").asc(nulls_last=True))
     return rows.select_related("service__organisation", "location").order_by(
         *order, "service__name", "location__name", "pk"

@@ -15,7 +15,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator, URLValidator
 
 from organisations.models import LANGUAGE_NAMES, Service, summarise
-from partnership.models import normalise_postcode
+from partnership.places import normalise_postcode
 
 
 class ImportProblem(ValueError):

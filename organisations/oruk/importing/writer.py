@@ -39,7 +39,8 @@ from organisations.models import (
     summarise,
 )
 from organisations.services import location_place, services_refresh
-from partnership.models import Partnership, PostcodeDistrict, normalise_postcode
+from partnership.models import Partnership, PostcodeDistrict
+from partnership.places import normalise_postcode
 
 from .feed import WHERE, Feed, Raw, attribute_term_id, location_links, where_of
 from .report import CREATED, FAILED, REMOVED, UNCHANGED, UPDATED, ImportReport, Problem
