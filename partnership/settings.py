@@ -173,6 +173,7 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_forms_gds",
     "partnership",
+    "partnership.notifications",
     "organisations",
     "referrals",
 ]
@@ -360,7 +361,8 @@ if CELERY_TASK_TIME_LIMIT * 2 >= CELERY_BROKER_TRANSPORT_OPTIONS["visibility_tim
 PARTNERSHIP_SLUG = _str("PARTNERSHIP_SLUG", "")
 
 # Service navigation: each app offers the items a person's roles allow (see partnership.navigation).
-NAVIGATION_PROVIDERS = ["organisations.navigation.items", "referrals.navigation.items"]
+NAVIGATION_PROVIDERS = ["organisations.navigation.items", "referrals.navigation.items",
+                        "partnership.notifications.navigation.items"]
 
 # Demo data beyond the directory, added by `manage.py seed_demo` (each takes partnership=...).
 DEMO_SEEDERS = ["referrals.demo.seed_prescriptions"]

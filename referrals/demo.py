@@ -14,9 +14,10 @@ from django.db.models import F, Q
 
 from organisations.models import Organisation, Service, StaffRole, TaxonomyTerm
 from partnership.models import Partnership, User
+from partnership.notifications.models import Notification
 
 from . import services
-from .models import Carer, Notification, Prescription, Referral, ReferralEvent
+from .models import Carer, Prescription, Referral, ReferralEvent
 
 GP_EMAIL = "gp@demo.partnershiphub.example"
 COORDINATOR_EMAIL = "coordinator@demo.partnershiphub.example"

@@ -11,7 +11,6 @@ from datetime import date, datetime
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Page, Paginator
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 from django.forms.utils import ErrorDict
 from django.http import Http404, HttpRequest, HttpResponse
@@ -22,9 +21,11 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from organisations.models import Membership, Service, StaffRole, TaxonomyTerm
 from partnership import phones
 from partnership.models import Partnership
+from partnership.notifications.models import Notification
+from partnership.pagination import Paginator, page_of
 from partnership.working_days import add_working_days, overdue_before
 
-from . import delivery, permissions, services
+from . import permissions, services
 from .forms import (
     CancelForm,
     CloseForm,
@@ -35,9 +36,7 @@ from .forms import (
     RerouteForm,
     ServiceChoiceForm,
 )
-from .models import OPEN_STATUSES, Notification, PossibleDuplicate, Prescription, Referral, ReferralEvent
-from .navigation import counts_for
-from .selectors import notifications_described
+from .models import OPEN_STATUSES, PossibleDuplicate, Prescription, Referral, ReferralEvent
 
 URGENCY_ORDER = {Prescription.Urgency.URGENT: 0, Prescription.Urgency.SOON: 1, Prescription.Urgency.ROUTINE: 2}
 
@@ -346,7 +345,7 @@ def _detail_page(request: HttpRequest, prescription: Prescription, *, status: in
                      .select_related("service__organisation", "suggested_service", "rerouted_from")
                      .order_by("created_at"))
     events = prescription.events.select_related("actor", "referral__service")
-    Notification.objects.in_app_for(request.user).about_referrals([referral.pk for referral in referrals]).mark_read()
+    Notification.objects.in_app_for(request.user).mentioning("referral", [item.pk for item in referrals]).mark_read()
     is_manager = request.user.managed_partnerships.filter(partnership=prescription.partnership).exists()
     can_act = prescription.referrer_id == request.user.pk
     return render(request, "referrals/prescription.html", {
@@ -443,7 +442,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     shown = (shown.most_urgent_first(overdue_before=overdue_before(today, target))
              .select_related("prescription", "service"))
-    page = _Paginator(shown, INBOX_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(shown, INBOX_PAGE_SIZE).get_page(request.GET.get("page"))
     for referral in page:
         referral.respond_by_date = add_working_days(timezone.localdate(referral.created_at), target)
     statuses = [("open", "Open", sum(counts.get(s, 0) for s in OPEN_STATUSES))] + [
@@ -475,7 +474,7 @@ def referral_detail(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     services.carer_record_viewed(prescription=referral.prescription, user=request.user,
                                  what=f"referral to {referral.service.name}")
     # Seeing the referral is reading the notifications about it, however one got here.
-    Notification.objects.in_app_for(request.user).about_referrals([referral.pk]).mark_read()
+    Notification.objects.in_app_for(request.user).mentioning("referral", [referral.pk]).mark_read()
     return _referral_page(request, referral)
 
 
@@ -538,87 +537,9 @@ def referral_action(request: HttpRequest, pk: uuid.UUID, action: str) -> HttpRes
     return redirect("referrals:referral", pk=referral.pk)
 
 
-# --- Notifications -----------------------------------------------------------------------------------
-
-NOTIFICATIONS_PAGE_SIZE = 25
-
-
-class _Page(Page):
-    """A page of results as includes/_pagination.html reads it."""
-
-    @property
-    def num_pages(self) -> int:
-        return self.paginator.num_pages
-
-
-class _Paginator(Paginator):
-    def _get_page(self, *args, **kwargs) -> _Page:
-        return _Page(*args, **kwargs)
-
-
-def _page_of(request: HttpRequest, rows) -> _Page:
-    return _Paginator(rows, NOTIFICATIONS_PAGE_SIZE).get_page(request.GET.get("page"))
-
-
-@login_required
-@require_GET
-def notifications(request: HttpRequest) -> HttpResponse:
-    """A person's own in-app notifications, newest first."""
-    page = _page_of(request, Notification.objects.in_app_for(request.user))
-    return render(request, "referrals/notifications.html", {
-        "page": page, "notifications": notifications_described(list(page)), "unread": counts_for(request).unread,
-    })
-
-
-@login_required
-@require_GET
-def notification_open(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
-    """Follows a notification's link: marks it read and goes to the page it is about. A GET, because it is
-    a link (it can be opened in a new tab); marking read is harmless and keeps the first time it was read."""
-    notification = get_object_or_404(Notification.objects.in_app_for(request.user), pk=pk)
-    Notification.objects.filter(pk=notification.pk).mark_read()
-    [described] = notifications_described([notification])
-    return redirect(described.url or "referrals:notifications")
-
-
-@login_required
-@require_POST
-def notifications_mark_read(request: HttpRequest) -> HttpResponse:
-    Notification.objects.in_app_for(request.user).mark_read()
-    messages.success(request, "All your notifications are marked as read.")
-    return redirect("referrals:notifications")
-
-
-@login_required
-@require_GET
-def failed_messages(request: HttpRequest) -> HttpResponse:
-    """Messages that could not be delivered, for the managers of their partnership to fix and try again."""
-    if not counts_for(request).manages:
-        raise Http404
-    rows = Notification.objects.failed_visible_to(request.user).select_related("recipient_user", "recipient_service")
-    page = _page_of(request, rows)
-    return render(request, "referrals/failed_messages.html", {
-        "page": page, "failed": notifications_described(list(page)),
-    })
-
-
-@login_required
-@require_POST
-def failed_message_retry(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
-    notification = get_object_or_404(
-        Notification.objects.failed_visible_to(request.user).select_related("recipient_user", "recipient_service"),
-        pk=pk,
-    )
-    [described] = notifications_described([notification])
-    if delivery.notification_retry(notification):
-        messages.success(request, f"{described.event} to {described.recipient_in_words} is being sent again. "
-                                  "If it fails again, it will come back to this list.")
-    else:
-        messages.info(request, "That message is already being sent again.")
-    return redirect("referrals:failed_messages")
-
-
 # --- Possible duplicate carers (the lead organisation) -----------------------------------------------
+
+DUPLICATES_PAGE_SIZE = 25
 
 
 @login_required
@@ -628,7 +549,7 @@ def possible_duplicates(request: HttpRequest) -> HttpResponse:
         raise Http404
     flags = (PossibleDuplicate.objects.visible_to(request.user).open()
              .select_related("carer", "existing").order_by("created_at"))
-    page = _page_of(request, flags)
+    page = page_of(request, flags, DUPLICATES_PAGE_SIZE)
     return render(request, "referrals/possible_duplicates.html", {"page": page, "flags": page})
 
 
