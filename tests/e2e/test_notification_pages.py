@@ -41,7 +41,7 @@ def waiting_referral(client, personas, services, needs):
     earlier = send_to_breaks(client, personas, services, needs, first_name="Ade", last_name="Bello",
                              phone="07700 900999", postcode="GU2 7XH")
     seen = Notification.objects.in_app_for(personas.coordinator)
-    seen.about_referrals(earlier.referrals.values_list("pk", flat=True)).mark_read()
+    seen.mentioning("referral", earlier.referrals.values_list("pk", flat=True)).mark_read()
     return earlier.referrals.get()
 
 
