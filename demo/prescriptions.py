@@ -14,9 +14,10 @@ from django.db.models import F, Q
 
 from organisations.models import Organisation, Service, StaffRole, TaxonomyTerm
 from partnership.models import Partnership, User
+from partnership.notifications.models import Notification
 from referrals import services
 from referrals.drafts import Draft
-from referrals.models import Carer, Notification, Prescription, Referral, ReferralEvent
+from referrals.models import Carer, Prescription, Referral, ReferralEvent
 
 from .directory import CARER, COORDINATOR, GP
 from .directory_data import LEAD_CHARITY

@@ -9,6 +9,7 @@ from __future__ import annotations
 import uuid
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericRelation
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
@@ -324,6 +325,9 @@ class Service(models.Model):
         "referral inbox email", blank=True,
         help_text="Told (without personal details) when a referral arrives, as well as the coordinators.",
     )
+    # Messages to its referral inbox (organisations/notifications.py): deleted with it.
+    inbox_notifications = GenericRelation("notifications.Notification", content_type_field="recipient_type",
+                                          object_id_field="recipient_id")
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.ACTIVE)
 
     needs = models.ManyToManyField(TaxonomyTerm, blank=True, related_name="services")

@@ -16,7 +16,7 @@ app.autodiscover_tasks()
 # Periodic schedules are defined here, in one place, as the capabilities that need them land.
 app.conf.beat_schedule = {
     "relay-pending-notifications": {
-        "task": "referrals.relay_pending_notifications",
+        "task": "notifications.relay_pending_notifications",
         "schedule": 60.0,
     },
     "chase-response-targets": {
@@ -24,7 +24,7 @@ app.conf.beat_schedule = {
         "schedule": crontab(hour=8, minute=0),
     },
     "send-daily-digests": {
-        "task": "referrals.send_daily_digests",
+        "task": "notifications.send_daily_digests",
         "schedule": crontab(hour=7, minute=30),
     },
     "delete-expired-drafts": {

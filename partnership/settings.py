@@ -173,6 +173,7 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_forms_gds",
     "partnership",
+    "partnership.notifications",
     "organisations",
     "referrals",
     "demo",
@@ -362,7 +363,8 @@ if CELERY_TASK_TIME_LIMIT * 2 >= CELERY_BROKER_TRANSPORT_OPTIONS["visibility_tim
 PARTNERSHIP_SLUG = _str("PARTNERSHIP_SLUG", "")
 
 # Service navigation: each app offers the items a person's roles allow (see partnership.navigation).
-NAVIGATION_PROVIDERS = ["organisations.navigation.items", "referrals.navigation.items"]
+NAVIGATION_PROVIDERS = ["organisations.navigation.items", "referrals.navigation.items",
+                        "partnership.notifications.navigation.items"]
 
 # Directory search.
 DIRECTORY_PAGE_SIZE = _int("DIRECTORY_PAGE_SIZE", 20, minimum=1)

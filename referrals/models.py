@@ -11,6 +11,7 @@ import uuid
 from datetime import date
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericRelation
 from django.db import models
 from django.db.models import Case, Exists, OuterRef, Q, When
 from django.urls import reverse
@@ -94,6 +95,9 @@ class Carer(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     anonymised_at = models.DateTimeField(null=True, blank=True)
+    # Messages to the carer (the core's outbox; referrals/messages.py says where they go): deleted with them.
+    notifications = GenericRelation("notifications.Notification", content_type_field="recipient_type",
+                                    object_id_field="recipient_id")
 
     objects = CarerQuerySet.as_manager()
 
@@ -600,99 +604,3 @@ class CarerRecordAccess(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_action_display()} {self.what} at {self.at:%Y-%m-%d %H:%M}"
-
-
-class NotificationQuerySet(models.QuerySet):
-    def in_app_for(self, user) -> NotificationQuerySet:
-        """A person's own in-app notifications: the page that lists them and the count in the header."""
-        if not user.is_authenticated:
-            return self.none()
-        return self.filter(recipient_user=user, channel=Notification.Channel.IN_APP)
-
-    def unread(self) -> NotificationQuerySet:
-        return self.filter(read_at__isnull=True)
-
-    def about_referrals(self, referral_ids) -> NotificationQuerySet:
-        return self.filter(context__referral__in=[str(pk) for pk in referral_ids])
-
-    def mark_read(self) -> int:
-        """Marks the unread ones read, once: a row already read keeps the time it was first read."""
-        return self.filter(read_at__isnull=True).update(read_at=timezone.now())
-
-    def failed_visible_to(self, user) -> NotificationQuerySet:
-        """Messages that could not be delivered, for the managers of the partnership they belong to."""
-        if not user.is_authenticated:
-            return self.none()
-        return self.filter(status=Notification.Status.FAILED, partnership__managers__user=user)
-
-    def due(self, now=None) -> NotificationQuerySet:
-        """Pending rows that may be tried now (not deferred past a provider's daily limit)."""
-        now = now or timezone.now()
-        waiting = Q(not_before__isnull=True) | Q(not_before__lte=now)
-        return self.filter(waiting, status=Notification.Status.PENDING)
-
-
-class Notification(models.Model):
-    """The outbox: one message to one recipient on one channel, written in the transaction of the change
-    that caused it and delivered by a worker. It holds ids, never copies of personal data.
-    """
-
-    class Channel(models.TextChoices):
-        EMAIL = "email", "Email"
-        SMS = "sms", "Text message"
-        IN_APP = "in_app", "In the app"
-
-    class Status(models.TextChoices):
-        PENDING = "pending", "Pending"
-        SENDING = "sending", "Sending"
-        SENT = "sent", "Sent"
-        FAILED = "failed", "Failed"
-        HELD = "held", "Held for the daily digest"
-
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    # Whose manager sees it if it fails.
-    partnership = models.ForeignKey(
-        Partnership, on_delete=models.CASCADE, null=True, blank=True, related_name="notifications"
-    )
-    # What caused it, e.g. "item-routed:<referral id>" (keys written before the rename keep their "item-"
-    # prefix, and new ones use it too); with the recipient and channel it is sent once.
-    event_key = models.CharField(max_length=120)
-    recipient_key = models.CharField(max_length=80)
-    recipient_user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, blank=True, related_name="notifications"
-    )
-    recipient_carer = models.ForeignKey(Carer, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
-    recipient_service = models.ForeignKey(Service, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
-    channel = models.CharField(max_length=10, choices=Channel.choices)
-    template = models.CharField(max_length=60)
-    context = models.JSONField(default=dict, blank=True)
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
-    attempts = models.PositiveSmallIntegerField(default=0)
-    last_error = models.CharField(max_length=300, blank=True)
-    provider_id = models.CharField(max_length=100, blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
-    claimed_at = models.DateTimeField(null=True, blank=True)
-    sent_at = models.DateTimeField(null=True, blank=True)
-    read_at = models.DateTimeField(null=True, blank=True)
-    # Not to be tried again before this (a provider's daily limit was reached).
-    not_before = models.DateTimeField(null=True, blank=True)
-    # The digest email that carried this held row.
-    digest = models.ForeignKey("self", on_delete=models.SET_NULL, null=True, blank=True, related_name="digested")
-
-    objects = NotificationQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["-created_at"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["event_key", "recipient_key", "channel"], name="one_notification_per_event"
-            ),
-        ]
-        indexes = [
-            models.Index(fields=["status", "created_at"], name="notification_relay"),
-            models.Index(fields=["recipient_user", "channel", "read_at"], name="notification_unread"),
-            models.Index(fields=["partnership", "status"], name="notification_failed"),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.template} to {self.recipient_key} by {self.channel} ({self.status})"

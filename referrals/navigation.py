@@ -1,19 +1,11 @@
 from partnership.navigation import NavItem
 
 from . import permissions
-from .selectors import HeaderCounts, header_counts
-
-
-def counts_for(request) -> HeaderCounts:
-    """The header's counts, worked out once per request (the notifications page shows them too)."""
-    if not hasattr(request, "_header_counts"):
-        request._header_counts = header_counts(request.user)
-    return request._header_counts
 
 
 def items(request) -> list[NavItem]:
-    """Write a prescription and follow it up (frontline workers); the inbox (service coordinators); everyone's
-    notifications; failed messages (partnership managers)."""
+    """Write a prescription and follow it up (frontline workers); the inbox and, at the lead organisation,
+    possible duplicates (service coordinators). Notifications are the core's (partnership/notifications)."""
     user = request.user
     if not user.is_authenticated:
         return []
@@ -26,9 +18,4 @@ def items(request) -> list[NavItem]:
         result.append(NavItem("Referral inbox", "referrals:inbox", order=40))
         if roles.decides_duplicates:
             result.append(NavItem("Possible duplicates", "referrals:possible_duplicates", order=45))
-    counts = counts_for(request)
-    result.append(NavItem("Notifications", "referrals:notifications", order=60, count=counts.unread,
-                          count_description="unread"))
-    if counts.manages:
-        result.append(NavItem("Failed messages", "referrals:failed_messages", order=70, count=counts.failed))
     return result

@@ -1,166 +1,132 @@
-"""Reads that pages of the referral hub share: notifications described in people's words, in bulk.
-
-An outbox row holds ids (`{"referral": ...}`, `{"prescription": ...}`), never names or references. A page
-of rows is described with one query for the referrals it mentions and one for the prescriptions, whatever
-its length.
-"""
+"""Reads for the referral hub's pages: each ordered and cut to a page in the database, so a view stays short
+and a long list costs the same few queries as a short one. Who may see what is the querysets' rule
+(visible_to, for_inbox); these only shape what a page shows."""
 
 from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
+from datetime import date
 
-from django.db.models import Exists, Func, IntegerField, Subquery
-from django.urls import reverse
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 
-from organisations.models import Service
-from partnership.models import Partnership, User
+from organisations.models import Service, StaffRole
+from partnership.models import Partnership
+from partnership.places import outcode_of
 
-from .delivery import scrubbed
-from .models import Notification, Prescription, Referral
+from .models import OPEN_STATUSES, YOUNG_CARER_AGE, Prescription, Referral, overdue
+from .routing import circumstances_for, load_directory, needs_for, route
 
-# What happened, for the managers' list of failed messages.
-EVENTS = {
-    "item_routed": "New referral",
-    "prescription_sent": "Prescription confirmation to the carer",
-    "item_accepted": "Referral accepted",
-    "item_declined": "Referral declined",
-    "item_closed": "Referral closed",
-    "carer_item_status": "Referral update to the carer",
-    "item_reminder": "Reminder: referral not acknowledged",
-    "item_escalation": "Referral not acknowledged in time",
-    "daily_digest": "Daily digest",
-}
+# The inbox's default filter: every referral still open, whatever its status.
+OPEN = "open"
+FOLLOW_LIMIT = 200
 
-# What the person it was for reads in their list; {reference} and {service} come from the ids it holds.
-TITLES = {
-    "item_routed": "New referral for {service} — reference {reference}",
-    "item_accepted": "Your referral {reference} to {service} was accepted",
-    "item_declined": "Your referral {reference} to {service} was declined",
-    "item_closed": "Your referral {reference} to {service} was closed",
-    "item_reminder": "Reminder: referral {reference} to {service} is waiting for a reply",
-    "item_escalation": "Referral {reference} to {service} was not acknowledged in time",
-}
-
-# Events about a service's own inbox lead to the referral; the rest to the prescription.
-INBOX_EVENTS = {"item_routed", "item_reminder"}
 
 @dataclass(frozen=True)
-class DescribedNotification:
-    notification: Notification
-    event: str
-    title: str
-    reference: str
-    service_name: str
-    # The page it is about (None when what it was about is gone, or it is about no one page).
-    url: str | None
-
-    @property
-    def is_unread(self) -> bool:
-        return self.notification.read_at is None
-
-    @property
-    def recipient_in_words(self) -> str:
-        """Who it was for, as a manager may read it: a carer only by their prescription, never by name.
-        Reads recipient_user and recipient_service, so select them with the rows."""
-        row = self.notification
-        if row.recipient_user_id:
-            return row.recipient_user.display_name
-        if row.recipient_service_id:
-            return f"{row.recipient_service.name} referral inbox"
-        return f"The carer on prescription {self.reference}" if self.reference else "The carer"
-
-    @property
-    def error_shown(self) -> str:
-        """The last error, without a carer's address or number if it quotes one (an SMTP refusal does)."""
-        row = self.notification
-        return row.last_error if row.recipient_carer_id is None else scrubbed(row.last_error)
+class Inbox:
+    referrals: QuerySet  # most urgent first, for the page to paginate
+    statuses: list[tuple[str, str, int]]  # each filter with its count
+    status: str  # the filter applied (OPEN, or a status)
+    services: QuerySet  # the coordinator's services that have referrals, for the filter
+    service_id: str  # the service filtered on, or ""
 
 
-def _uuid(value) -> uuid.UUID | None:
+def inbox_referrals(*, user, partnership: Partnership, status: str, service_id: str, today: date) -> Inbox:
+    """A coordinator's inbox: the referrals to their organisations' services, filtered by status (or all
+    open ones) and service, awaiting a reply first, then overdue, urgent, oldest."""
+    referrals = Referral.objects.for_inbox(user).filter(prescription__partnership=partnership)
+    counts = dict(referrals.values_list("status").annotate(n=Count("pk")).order_by())
+    if status not in Referral.Status.values:
+        status = OPEN
+    shown = referrals.open() if status == OPEN else referrals.filter(status=status)
     try:
-        return uuid.UUID(str(value))
-    except (TypeError, ValueError):
-        return None
+        shown = shown.filter(service_id=uuid.UUID(service_id)) if service_id else shown
+    except ValueError:
+        service_id = ""
+    statuses = [(OPEN, "Open", sum(counts.get(s, 0) for s in OPEN_STATUSES))] + [
+        (value, label, counts.get(value, 0)) for value, label in Referral.Status.choices
+    ]
+    return Inbox(
+        referrals=(shown.most_urgent_first(today=today, target_days=partnership.response_target_days)
+                   .select_related("prescription", "service")),
+        statuses=statuses, status=status, service_id=service_id,
+        services=Service.objects.filter(pk__in=referrals.values("service_id")).order_by("name"),
+    )
 
 
-def event_in_words(template: str) -> str:
-    return EVENTS.get(template) or template.replace("_", " ").capitalize()
+def prescriptions_to_follow(*, user, partnership: Partnership, attention_only: bool, today: date) -> list:
+    """A frontline worker's sent prescriptions (and their team's, where it shares them), newest first,
+    each with its referrals marked overdue; or only those needing attention (a referral declined and not
+    sent on, or overdue)."""
+    target = partnership.response_target_days
+    team_orgs = StaffRole.objects.held_by(user).filter(
+        membership__organisation__team_visibility=True,
+    ).values("membership__organisation")
+    prescriptions = (
+        Prescription.objects.visible_to(user)
+        .filter(status=Prescription.Status.SENT)
+        .filter(Q(referrer=user) | Q(referring_organisation__in=team_orgs))
+        .select_related("referrer")
+        .prefetch_related(Prefetch("referrals", queryset=Referral.objects.select_related("service")
+                                   .order_by("created_at")))
+        .order_by("-sent_at")
+    )
+    if attention_only:
+        needs_attention = Referral.objects.filter(prescription=OuterRef("pk")).filter(
+            Q(status=Referral.Status.DECLINED, rerouted_to__isnull=True) | overdue(today=today, target_days=target)
+        )
+        prescriptions = prescriptions.filter(Exists(needs_attention))
+    prescriptions = list(prescriptions[:FOLLOW_LIMIT])
+    for prescription in prescriptions:
+        for referral in prescription.referrals.all():
+            referral.overdue = referral.is_overdue(target, today)
+    return prescriptions
 
 
-def notifications_described(rows: list[Notification]) -> list[DescribedNotification]:
-    """Each row with its title, reference and page: at most three queries however many rows."""
-    referral_ids = {_uuid(row.context.get("referral")) for row in rows} - {None}
-    prescription_ids = {_uuid(row.context.get("prescription")) for row in rows} - {None}
-    referrals = {}
-    if referral_ids:
-        referrals = {referral.pk: referral for referral in Referral.objects.filter(pk__in=referral_ids)
-                 .select_related("prescription", "service")}
-    references = {}
-    if prescription_ids:
-        references = dict(Prescription.objects.filter(pk__in=prescription_ids).values_list("pk", "reference"))
-    # A row naming a service but no referral we still have (rare): its name, fetched only then.
-    service_ids = {_uuid(row.context.get("service")) for row in rows
-                   if _uuid(row.context.get("referral")) not in referrals} - {None}
-    services = dict(Service.objects.filter(pk__in=service_ids).values_list("pk", "name")) if service_ids else {}
-
-    described = []
-    for row in rows:
-        referral = referrals.get(_uuid(row.context.get("referral")))
-        reference = (referral.prescription.reference if referral
-                     else references.get(_uuid(row.context.get("prescription"))) or "")
-        service_name = referral.service.name if referral else services.get(_uuid(row.context.get("service")), "")
-        described.append(DescribedNotification(
-            notification=row, event=event_in_words(row.template),
-            title=_title(row, reference=reference, service_name=service_name),
-            reference=reference, service_name=service_name, url=_url(row, referral=referral, reference=reference),
-        ))
-    return described
+def reroute_options(*, referral: Referral) -> list:
+    """The next matching services for the needs the declined service was to meet, best first."""
+    prescription = referral.prescription
+    carer = prescription.carer
+    needs = needs_for(prescription.needs.order_by("position", "name"))
+    # The carer as this prescription describes them, not as another prescription may have.
+    age = prescription.carer_age()
+    circumstances = circumstances_for(
+        partnership=prescription.partnership, age=age, young_carer=age < YOUNG_CARER_AGE,
+        condition_group=prescription.condition_group_id, district=outcode_of(prescription.carer_postcode),
+    )
+    tried = set(prescription.referrals.values_list("service_id", flat=True))
+    open_ids = frozenset(
+        Referral.objects.filter(carer=carer, status__in=OPEN_STATUSES).values_list("service_id", flat=True)
+    )
+    routing = route(circumstances=circumstances, needs=needs,
+                    directory=load_directory(partnership=prescription.partnership, needs=needs,
+                                             circumstances=circumstances),
+                    open_service_ids=open_ids)
+    declined_terms = set(referral.service.needs.values_list("pk", flat=True))
+    return [
+        match for match in routing.matches
+        if match.service.id not in tried and any(need.term_ids & declined_terms for need in match.needs_met)
+    ]
 
 
-def _title(row: Notification, *, reference: str, service_name: str) -> str:
-    if row.template == "daily_digest":
-        count = len(row.context.get("notifications", []))
-        return f"Daily digest of {count} update{'' if count == 1 else 's'}"
-    title = TITLES.get(row.template)
-    if title and reference and service_name:
-        return title.format(reference=reference, service=service_name)
-    event = event_in_words(row.template)
-    return f"{event} — reference {reference}" if reference else event
+SUGGESTIONS = 8
 
 
-def _url(row: Notification, *, referral: Referral | None, reference: str) -> str | None:
-    if row.template in INBOX_EVENTS and referral is not None:
-        return reverse("referrals:referral", args=[referral.pk])
-    if row.template == "daily_digest":
-        return reverse("referrals:notifications")
-    if reference:
-        return reverse("referrals:prescription", args=[reference])
-    return None
+def suggestable(*, referral: Referral):
+    """Services a coordinator may suggest instead of their own: listed, not paused, not this one."""
+    return (Service.objects.listed(referral.prescription.partnership).exclude(pk=referral.service_id)
+            .exclude(referral_capacity=Service.Capacity.PAUSED))
 
 
-@dataclass(frozen=True)
-class HeaderCounts:
-    unread: int
-    manages: bool
-    failed: int
+def suggestion_options(*, referral: Referral, search: str = "") -> list[tuple[str, str]]:
+    """A short list for "suggest another service": the best matches for this carer's needs, or, when the
+    coordinator searches, the services whose name or organisation matches what they typed."""
+    if search:
+        found = (suggestable(referral=referral)
+                 .filter(Q(name__icontains=search) | Q(organisation__name__icontains=search))
+                 .select_related("organisation").order_by("name")[:SUGGESTIONS])
+        return [(str(service.pk), f"{service.name} — {service.organisation.name}") for service in found]
+    return [(str(match.service.id), f"{match.service.name} — {match.service.organisation_name}")
+            for match in reroute_options(referral=referral)[:SUGGESTIONS]]
 
-
-def _count(queryset) -> Subquery:
-    # COUNT(*) as a scalar subquery: Func is not an aggregate, so no GROUP BY is added.
-    return Subquery(queryset.order_by().annotate(n=Func("pk", function="COUNT")).values("n"),
-                    output_field=IntegerField())
-
-
-def header_counts(user) -> HeaderCounts:
-    """What the header shows on every page (unread notifications; for a manager, failed messages), in one
-    query."""
-    if not user.is_authenticated:
-        return HeaderCounts(unread=0, manages=False, failed=0)
-    unread, manages, failed = User.objects.filter(pk=user.pk).values_list(
-        _count(Notification.objects.in_app_for(user).unread()),
-        Exists(Partnership.objects.managed_by(user)),
-        _count(Notification.objects.failed_visible_to(user)),
-    ).get()
-    return HeaderCounts(unread=unread or 0, manages=manages, failed=failed or 0)
 

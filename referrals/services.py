@@ -11,7 +11,7 @@ from datetime import date, datetime, timedelta
 
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q
+from django.db.models import F
 from django.utils import timezone
 
 from organisations.models import ConditionGroup, Organisation, Service, TaxonomyTerm
@@ -19,7 +19,7 @@ from partnership import phones
 from partnership.models import Partnership
 from partnership.places import normalise_postcode, outcode_of
 
-from . import identity, notifications, permissions
+from . import identity, notifications, permissions, selectors
 from .drafts import Draft
 from .models import (
     OPEN_STATUSES,
@@ -369,53 +369,6 @@ def referral_withdraw(*, referral: Referral, actor, reason: str) -> Referral:
                        note=reason.strip())
 
 
-def reroute_options(*, referral: Referral) -> list:
-    """The next matching services for the needs the declined service was to meet, best first."""
-    prescription = referral.prescription
-    carer = prescription.carer
-    needs = needs_for(prescription.needs.order_by("position", "name"))
-    # The carer as this prescription describes them, not as another prescription may have.
-    age = prescription.carer_age()
-    circumstances = circumstances_for(
-        partnership=prescription.partnership, age=age, young_carer=age < YOUNG_CARER_AGE,
-        condition_group=prescription.condition_group_id, district=outcode_of(prescription.carer_postcode),
-    )
-    tried = set(prescription.referrals.values_list("service_id", flat=True))
-    open_ids = frozenset(
-        Referral.objects.filter(carer=carer, status__in=OPEN_STATUSES).values_list("service_id", flat=True)
-    )
-    routing = route(circumstances=circumstances, needs=needs,
-                    directory=load_directory(partnership=prescription.partnership, needs=needs,
-                                             circumstances=circumstances),
-                    open_service_ids=open_ids)
-    declined_terms = set(referral.service.needs.values_list("pk", flat=True))
-    return [
-        match for match in routing.matches
-        if match.service.id not in tried and any(need.term_ids & declined_terms for need in match.needs_met)
-    ]
-
-
-SUGGESTIONS = 8
-
-
-def suggestable(*, referral: Referral):
-    """Services a coordinator may suggest instead of their own: listed, not paused, not this one."""
-    return (Service.objects.listed(referral.prescription.partnership).exclude(pk=referral.service_id)
-            .exclude(referral_capacity=Service.Capacity.PAUSED))
-
-
-def suggestion_options(*, referral: Referral, search: str = "") -> list[tuple[str, str]]:
-    """A short list for "suggest another service": the best matches for this carer's needs, or, when the
-    coordinator searches, the services whose name or organisation matches what they typed."""
-    if search:
-        found = (suggestable(referral=referral)
-                 .filter(Q(name__icontains=search) | Q(organisation__name__icontains=search))
-                 .select_related("organisation").order_by("name")[:SUGGESTIONS])
-        return [(str(service.pk), f"{service.name} — {service.organisation.name}") for service in found]
-    return [(str(match.service.id), f"{match.service.name} — {match.service.organisation_name}")
-            for match in reroute_options(referral=referral)[:SUGGESTIONS]]
-
-
 def referral_reroute(*, referral: Referral, actor, service_id) -> Referral:
     """Send a declined referral on to another matching service: a new referral linked to the first."""
     _check_actor(actor, Action.REROUTE, referral)
@@ -425,7 +378,7 @@ def referral_reroute(*, referral: Referral, actor, service_id) -> Referral:
             raise TransitionNotAllowed("Only a declined referral can be sent to another service")
         if referral.was_rerouted:
             raise TransitionNotAllowed("This referral has already been sent to another service")
-        options = {match.service.id: match for match in reroute_options(referral=referral)}
+        options = {match.service.id: match for match in selectors.reroute_options(referral=referral)}
         if service_id not in options:
             raise ReferralError("That service cannot take this referral. Choose one of the matching services.")
         new_referral = _route_referral(prescription=referral.prescription, service=Service.objects.get(pk=service_id),

@@ -22,11 +22,6 @@ urlpatterns = [
     path("inbox/", views.inbox, name="inbox"),
     path("carers/possible-duplicates/", views.possible_duplicates, name="possible_duplicates"),
     path("carers/possible-duplicates/<int:pk>/", views.possible_duplicate, name="possible_duplicate"),
-    path("notifications/", views.notifications, name="notifications"),
-    path("notifications/mark-all-read/", views.notifications_mark_read, name="notifications_mark_read"),
-    path("notifications/<uuid:pk>/", views.notification_open, name="notification_open"),
-    path("partnership/failed-messages/", views.failed_messages, name="failed_messages"),
-    path("partnership/failed-messages/<uuid:pk>/retry/", views.failed_message_retry, name="failed_message_retry"),
 ]
 
 # Addresses from before prescriptions and referrals had their own names: emails already sent link to

@@ -10,21 +10,21 @@ import uuid
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Page, Paginator
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q
+from django.db.models import Count, Q
 from django.forms.utils import ErrorDict
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from organisations.models import Service, StaffRole, TaxonomyTerm
+from organisations.models import Service, TaxonomyTerm
 from partnership import phones
 from partnership.middleware import current_partnership
 from partnership.models import Partnership
-from partnership.working_days import add_working_days
+from partnership.notifications.models import Notification
+from partnership.pagination import page_of
 
-from . import delivery, permissions, services
+from . import permissions, selectors, services
 from .drafts import Draft
 from .forms import (
     CancelForm,
@@ -36,9 +36,7 @@ from .forms import (
     RerouteForm,
     ServiceChoiceForm,
 )
-from .models import OPEN_STATUSES, Notification, PossibleDuplicate, Prescription, Referral, ReferralEvent, overdue
-from .navigation import counts_for
-from .selectors import notifications_described
+from .models import PossibleDuplicate, Prescription, Referral, ReferralEvent
 
 Action = Referral.Action
 
@@ -289,32 +287,9 @@ def prescription_summary(request: HttpRequest, reference: str) -> HttpResponse:
 def my_prescriptions(request: HttpRequest) -> HttpResponse:
     if not permissions.follows_prescriptions(request.user):
         raise Http404
-    partnership = current_partnership(request)
-    target = partnership.response_target_days
-    team_orgs = StaffRole.objects.held_by(request.user).filter(
-        membership__organisation__team_visibility=True,
-    ).values("membership__organisation")
-    prescriptions = (
-        Prescription.objects.visible_to(request.user)
-        .filter(status=Prescription.Status.SENT)
-        .filter(Q(referrer=request.user) | Q(referring_organisation__in=team_orgs))
-        .select_related("referrer")
-        .prefetch_related(Prefetch("referrals", queryset=Referral.objects.select_related("service")
-                                   .order_by("created_at")))
-        .order_by("-sent_at")
-    )
     attention_only = request.GET.get("show") == "attention"
-    if attention_only:
-        needs_attention = Referral.objects.filter(prescription=OuterRef("pk")).filter(
-            Q(status=Referral.Status.DECLINED, rerouted_to__isnull=True)
-            | overdue(today=timezone.localdate(), target_days=target)
-        )
-        prescriptions = prescriptions.filter(Exists(needs_attention))
-    prescriptions = list(prescriptions[:200])
-    today = timezone.localdate()
-    for prescription in prescriptions:
-        for referral in prescription.referrals.all():
-            referral.overdue = referral.is_overdue(target, today)
+    prescriptions = selectors.prescriptions_to_follow(user=request.user, partnership=current_partnership(request),
+                                                      attention_only=attention_only, today=timezone.localdate())
     drafts = Prescription.objects.drafts_of(request.user).order_by("-updated_at")[:20]
     return render(request, "referrals/mine.html", {
         "prescriptions": prescriptions, "drafts": drafts, "attention_only": attention_only,
@@ -339,7 +314,7 @@ def _detail_page(request: HttpRequest, prescription: Prescription, *, status: in
                                      "rerouted_to")
                      .order_by("created_at"))
     events = prescription.events.select_related("actor", "referral__service")
-    Notification.objects.in_app_for(request.user).about_referrals([referral.pk for referral in referrals]).mark_read()
+    Notification.objects.in_app_for(request.user).mentioning("referral", [item.pk for item in referrals]).mark_read()
     # The page offers the referrer's and the manager's actions, never the receiving service's.
     manager = permissions.manages(request.user, prescription.partnership_id)
     for referral in referrals:
@@ -389,7 +364,7 @@ def referral_reroute(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     if not permissions.has_role_for(request.user, Referral.Action.REROUTE, referral):
         raise Http404
     can_reroute = Referral.Action.REROUTE in referral.allowed_actions
-    options = services.reroute_options(referral=referral) if can_reroute else []
+    options = selectors.reroute_options(referral=referral) if can_reroute else []
     # The service the decliner suggested comes first.
     options.sort(key=lambda match: match.service.id != referral.suggested_service_id)
     form = RerouteForm(request.POST or None, choices=[(str(m.service.id), m.service.name) for m in options])
@@ -408,8 +383,6 @@ def referral_reroute(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
 
 
 INBOX_PAGE_SIZE = 50
-# The inbox's default filter: every referral still open, whatever its status.
-OPEN = "open"
 
 
 @login_required
@@ -417,39 +390,19 @@ def inbox(request: HttpRequest) -> HttpResponse:
     if not permissions.is_coordinator(request.user):
         raise Http404
     partnership = current_partnership(request)
-    referrals = Referral.objects.for_inbox(request.user).filter(prescription__partnership=partnership)
-    coordinated = Service.objects.filter(pk__in=referrals.values("service_id")).order_by("name")
-    counts = dict(referrals.values_list("status").annotate(n=Count("pk")).order_by())
-    status = request.GET.get("status", OPEN)
-    service_id = request.GET.get("service", "")
-    shown = referrals
-    if status == OPEN:
-        shown = shown.open()
-    elif status in Referral.Status.values:
-        shown = shown.filter(status=status)
-    else:
-        status = OPEN
-        shown = shown.open()
-    if service_id:
-        try:
-            shown = shown.filter(service_id=uuid.UUID(service_id))
-        except ValueError:
-            service_id = ""
+    inbox = selectors.inbox_referrals(user=request.user, partnership=partnership,
+                                      status=request.GET.get("status", selectors.OPEN),
+                                      service_id=request.GET.get("service", ""), today=timezone.localdate())
     target = partnership.response_target_days
-    today = timezone.localdate()
-    shown = (shown.most_urgent_first(today=today, target_days=target)
-             .select_related("prescription", "service"))
-    page = _Paginator(shown, INBOX_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = page_of(request, inbox.referrals, INBOX_PAGE_SIZE)
     for referral in page:
-        referral.respond_by_date = add_working_days(timezone.localdate(referral.created_at), target)
-    statuses = [(OPEN, "Open", sum(counts.get(s, 0) for s in OPEN_STATUSES))] + [
-        (value, label, counts.get(value, 0)) for value, label in Referral.Status.choices
-    ]
+        referral.respond_by_date = referral.respond_by(target)
     querystring = request.GET.copy()
     querystring.pop("page", None)
     return render(request, "referrals/inbox.html", {
-        "referrals": page, "page": page, "statuses": statuses, "status": status, "services": coordinated,
-        "service_id": service_id, "target": target, "querystring": querystring.urlencode(),
+        "referrals": page, "page": page, "statuses": inbox.statuses, "status": inbox.status,
+        "services": inbox.services, "service_id": inbox.service_id, "target": target,
+        "querystring": querystring.urlencode(),
     })
 
 
@@ -471,7 +424,7 @@ def referral_detail(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     services.carer_record_viewed(prescription=referral.prescription, user=request.user,
                                  what=f"referral to {referral.service.name}")
     # Seeing the referral is reading the notifications about it, however one got here.
-    Notification.objects.in_app_for(request.user).about_referrals([referral.pk]).mark_read()
+    Notification.objects.in_app_for(request.user).mentioning("referral", [referral.pk]).mark_read()
     return _referral_page(request, referral)
 
 
@@ -487,7 +440,7 @@ def _referral_page(request: HttpRequest, referral: Referral, status: int = 200, 
         "referral": referral, "prescription": prescription, "events": events, "suggest": search,
         "actions": permissions.actions_on(request.user, referral, receiving=True, writer=False, manager=False),
         "needs": prescription.needs.all(),
-        "decline_form": DeclineForm(options=services.suggestion_options(referral=referral, search=search)),
+        "decline_form": DeclineForm(options=selectors.suggestion_options(referral=referral, search=search)),
         "close_form": CloseForm(), "note_form": NoteForm(),
         "target": prescription.partnership.response_target_days, **forms,
     }
@@ -503,8 +456,8 @@ def referral_action(request: HttpRequest, pk: uuid.UUID, action: str) -> HttpRes
             services.referral_accept(referral=referral, actor=request.user)
             messages.success(request, "You have accepted the referral. Contact the carer next.")
         elif action == Action.DECLINE:
-            form = DeclineForm(request.POST, options=services.suggestion_options(referral=referral),
-                               allowed=services.suggestable(referral=referral))
+            form = DeclineForm(request.POST, options=selectors.suggestion_options(referral=referral),
+                               allowed=selectors.suggestable(referral=referral))
             if not form.is_valid():
                 return _referral_page(request, referral, status=400, decline_form=form)
             services.referral_decline(referral=referral, actor=request.user, reason=form.cleaned_data["reason"],
@@ -535,87 +488,9 @@ def referral_action(request: HttpRequest, pk: uuid.UUID, action: str) -> HttpRes
     return redirect("referrals:referral", pk=referral.pk)
 
 
-# --- Notifications -----------------------------------------------------------------------------------
-
-NOTIFICATIONS_PAGE_SIZE = 25
-
-
-class _Page(Page):
-    """A page of results as includes/_pagination.html reads it."""
-
-    @property
-    def num_pages(self) -> int:
-        return self.paginator.num_pages
-
-
-class _Paginator(Paginator):
-    def _get_page(self, *args, **kwargs) -> _Page:
-        return _Page(*args, **kwargs)
-
-
-def _page_of(request: HttpRequest, rows) -> _Page:
-    return _Paginator(rows, NOTIFICATIONS_PAGE_SIZE).get_page(request.GET.get("page"))
-
-
-@login_required
-@require_GET
-def notifications(request: HttpRequest) -> HttpResponse:
-    """A person's own in-app notifications, newest first."""
-    page = _page_of(request, Notification.objects.in_app_for(request.user))
-    return render(request, "referrals/notifications.html", {
-        "page": page, "notifications": notifications_described(list(page)), "unread": counts_for(request).unread,
-    })
-
-
-@login_required
-@require_GET
-def notification_open(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
-    """Follows a notification's link: marks it read and goes to the page it is about. A GET, because it is
-    a link (it can be opened in a new tab); marking read is harmless and keeps the first time it was read."""
-    notification = get_object_or_404(Notification.objects.in_app_for(request.user), pk=pk)
-    Notification.objects.filter(pk=notification.pk).mark_read()
-    [described] = notifications_described([notification])
-    return redirect(described.url or "referrals:notifications")
-
-
-@login_required
-@require_POST
-def notifications_mark_read(request: HttpRequest) -> HttpResponse:
-    Notification.objects.in_app_for(request.user).mark_read()
-    messages.success(request, "All your notifications are marked as read.")
-    return redirect("referrals:notifications")
-
-
-@login_required
-@require_GET
-def failed_messages(request: HttpRequest) -> HttpResponse:
-    """Messages that could not be delivered, for the managers of their partnership to fix and try again."""
-    if not counts_for(request).manages:
-        raise Http404
-    rows = Notification.objects.failed_visible_to(request.user).select_related("recipient_user", "recipient_service")
-    page = _page_of(request, rows)
-    return render(request, "referrals/failed_messages.html", {
-        "page": page, "failed": notifications_described(list(page)),
-    })
-
-
-@login_required
-@require_POST
-def failed_message_retry(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
-    notification = get_object_or_404(
-        Notification.objects.failed_visible_to(request.user).select_related("recipient_user", "recipient_service"),
-        pk=pk,
-    )
-    [described] = notifications_described([notification])
-    if delivery.notification_retry(notification):
-        messages.success(request, f"{described.event} to {described.recipient_in_words} is being sent again. "
-                                  "If it fails again, it will come back to this list.")
-    else:
-        messages.info(request, "That message is already being sent again.")
-    return redirect("referrals:failed_messages")
-
-
 # --- Possible duplicate carers (the lead organisation) -----------------------------------------------
+
+DUPLICATES_PAGE_SIZE = 25
 
 
 @login_required
@@ -625,7 +500,7 @@ def possible_duplicates(request: HttpRequest) -> HttpResponse:
         raise Http404
     flags = (PossibleDuplicate.objects.visible_to(request.user).open()
              .select_related("carer", "existing").order_by("created_at"))
-    page = _page_of(request, flags)
+    page = page_of(request, flags, DUPLICATES_PAGE_SIZE)
     return render(request, "referrals/possible_duplicates.html", {"page": page, "flags": page})
 
 

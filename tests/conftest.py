@@ -15,7 +15,7 @@ from . import factories
 from .reference_data import load_reference_data
 
 # A real Celery worker on Redis, and a fake of GOV.UK Notify's HTTP API, for any test that needs them.
-pytest_plugins = ["tests.celery_worker", "tests.referrals.fake_notify"]
+pytest_plugins = ["tests.celery_worker", "tests.partnership.notifications.fake_notify"]
 
 
 def _is_transactional(item: pytest.Item) -> bool:

@@ -241,7 +241,7 @@ class NotificationFactory(factory.django.DjangoModelFactory):
     """An outbox row about a referral, to a member of staff by email unless told otherwise."""
 
     class Meta:
-        model = "referrals.Notification"
+        model = "notifications.Notification"
 
     class Params:
         referral = factory.SubFactory(ReferralFactory)

@@ -5,7 +5,8 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from partnership.models import User
-from referrals.models import Carer, Notification, Referral
+from partnership.notifications.models import Notification
+from referrals.models import Carer, Referral
 
 pytestmark = pytest.mark.django_db
 

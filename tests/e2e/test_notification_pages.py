@@ -8,7 +8,8 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from referrals.models import Notification, Prescription
+from partnership.notifications.models import Notification
+from referrals.models import Prescription
 from tests.e2e.test_referral_journeys import menu, sign_in, sign_out
 from tests.referrals.conftest import prescription_data
 
@@ -40,7 +41,7 @@ def waiting_referral(client, personas, services, needs):
     earlier = send_to_breaks(client, personas, services, needs, first_name="Ade", last_name="Bello",
                              phone="07700 900999", postcode="GU2 7XH")
     seen = Notification.objects.in_app_for(personas.coordinator)
-    seen.about_referrals(earlier.referrals.values_list("pk", flat=True)).mark_read()
+    seen.mentioning("referral", earlier.referrals.values_list("pk", flat=True)).mark_read()
     return earlier.referrals.get()
 
 
@@ -59,7 +60,7 @@ def test_coordinator_reads_notifications_and_chooses_a_daily_digest_and_the_mana
         recipient_key=f"user:{personas.coordinator.pk}", recipient_user=personas.coordinator, channel="in_app",
         template="item_reminder", context={"referral": str(referral.pk), "target_days": 3},
     )
-    carer_message = Notification.objects.get(recipient_carer=sent_prescription.carer)
+    carer_message = Notification.objects.addressed_to(sent_prescription.carer).get()
     Notification.objects.filter(pk=carer_message.pk).update(status=Notification.Status.FAILED, attempts=1,
                                                            last_error="No mobile number")
 

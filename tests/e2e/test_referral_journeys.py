@@ -12,7 +12,8 @@ from django.urls import reverse
 from playwright.sync_api import Page, expect
 
 from partnership.models import User
-from referrals.models import REFERENCE_ALPHABET, Notification, Prescription
+from partnership.notifications.models import Notification
+from referrals.models import REFERENCE_ALPHABET, Prescription
 from tests import factories
 from tests.factories import TEST_PASSWORD
 from tests.referrals.conftest import prescription_data

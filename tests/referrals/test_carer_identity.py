@@ -14,8 +14,9 @@ from datetime import date
 import pytest
 from django.urls import reverse
 
+from partnership.notifications.models import Notification
 from referrals.identity import Identity, Strength, compare
-from referrals.models import Carer, Notification, PossibleDuplicate, Prescription
+from referrals.models import Carer, PossibleDuplicate, Prescription
 from referrals.services import CarerDetails, carer_find_or_create
 
 pytestmark = pytest.mark.django_db
@@ -181,7 +182,7 @@ def test_a_stranger_with_another_carers_email_gets_her_own_referral_everywhere(
 
     # Her confirmation goes to the contacts given on her prescription, on her own record's key.
     text = Notification.objects.get(template="prescription_sent", context__prescription=str(brenda.pk))
-    assert text.recipient_carer == brenda.carer and text.channel == Notification.Channel.SMS
+    assert text.recipient_object == brenda.carer and text.channel == Notification.Channel.SMS
     margaret.carer.refresh_from_db()
     assert margaret.carer.accessibility_needs == "" and margaret.carer.phone == "+447700900123"
 

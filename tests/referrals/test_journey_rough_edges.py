@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from organisations.models import Service, StaffRole
 from partnership.templatetags.govuk import govuk_datetime
-from referrals import services, views
+from referrals import selectors, services, views
 from referrals.models import Carer, Prescription, Referral, ReferralEvent
 from tests import factories
 
@@ -258,7 +258,7 @@ def test_re_routing_a_declined_referral_offers_the_suggested_service_first(
         factories.ServiceFactory(organisation=personas.other_charity, name=name, needs=[needs[need]],
                                  serves_whole_area=True)
     referral = breaks_referral(sent_prescription)
-    natural = [match.service.id for match in services.reroute_options(referral=referral)]
+    natural = [match.service.id for match in selectors.reroute_options(referral=referral)]
     assert len(natural) >= 2
     suggested = Service.objects.get(pk=natural[-1])  # the one the routing ranks last
     client.force_login(personas.coordinator)
@@ -299,8 +299,8 @@ def test_the_decline_form_suggests_a_short_ranked_list_without_paused_services_o
     radios = suggestion_radios(body)
     assert radios[0] == "" and "No suggestion" in body
     offered = radios[1:]
-    assert len(offered) == services.SUGGESTIONS == 8
-    ranked = [str(match.service.id) for match in services.reroute_options(referral=referral)]
+    assert len(offered) == selectors.SUGGESTIONS == 8
+    ranked = [str(match.service.id) for match in selectors.reroute_options(referral=referral)]
     assert offered == ranked[:8]
     assert str(paused.pk) not in offered and str(referral.service_id) not in offered
     assert "Breaks Service 00 Paused" not in body

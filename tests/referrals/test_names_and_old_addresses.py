@@ -8,7 +8,8 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from django.urls import reverse
 
-from referrals.models import Notification, Prescription
+from partnership.notifications.models import Notification
+from referrals.models import Prescription
 
 pytestmark = pytest.mark.django_db
 

@@ -9,11 +9,11 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from partnership.notifications.models import Notification
 from referrals.models import (
     REFERENCE_ALPHABET,
     Carer,
     CarerRecordAccess,
-    Notification,
     Prescription,
     Referral,
     ReferralEvent,
@@ -72,7 +72,7 @@ def test_sending_makes_one_referral_with_a_readable_reference_items_timeline_and
     coordinator_rows = Notification.objects.filter(recipient_user=personas.coordinator, template="item_routed")
     assert coordinator_rows.count() == 4
     carer_row = Notification.objects.get(template="prescription_sent")
-    assert carer_row.channel == Notification.Channel.SMS and carer_row.recipient_carer == prescription.carer
+    assert carer_row.channel == Notification.Channel.SMS and carer_row.recipient_object == prescription.carer
     assert "Margaret" not in str(carer_row.context) and "07700" not in str(carer_row.context)
     assert CarerRecordAccess.objects.filter(carer=prescription.carer, action="create").exists()
 

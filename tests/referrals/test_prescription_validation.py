@@ -10,7 +10,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from referrals.models import Notification, Prescription, Referral, ReferralEvent
+from partnership.notifications.models import Notification
+from referrals.models import Prescription, Referral, ReferralEvent
 
 from .conftest import prescription_data
 

@@ -9,8 +9,9 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
+from partnership.notifications.models import Notification
 from partnership.working_days import add_working_days
-from referrals.models import Notification, Referral
+from referrals.models import Referral
 from referrals.notifications import response_targets_chase
 from referrals.services import referral_accept
 

@@ -9,7 +9,8 @@ from django.db import connection
 from django.urls import reverse
 
 from organisations.models import StaffRole
-from referrals.models import Notification, Referral, ReferralEvent
+from partnership.notifications.models import Notification
+from referrals.models import Referral, ReferralEvent
 from referrals.services import TransitionNotAllowed, referral_accept, referral_close
 from tests import factories
 

@@ -38,8 +38,10 @@ from django.db.models import Count, Max, Min
 from django.test.utils import override_settings
 
 from partnership.models import Partnership, User
-from referrals import notifications
-from referrals.models import Notification, Referral
+from partnership.notifications import outbox
+from partnership.notifications.models import Notification
+from partnership.notifications.tasks import send_notification
+from referrals.models import Referral
 
 THROUGHPUT_TARGET = 200  # notifications a second, one worker
 OVERHEAD_TARGET_MS = 5.0  # p95 (and so the median) of an event's notifications in a request
@@ -187,8 +189,6 @@ class Command(BaseCommand):
         return {"referral": str(referral[0]), "service": str(referral[1])} if referral else {}
 
     def _queue_for_throughput(self, user: User, partnership: Partnership, count: int) -> None:
-        from referrals.tasks import send_notification
-
         context = self._context()
         rows = [
             Notification(partnership=partnership, event_key=f"{self.prefix}throughput:{number}",
@@ -214,11 +214,11 @@ class Command(BaseCommand):
         totals, parts = [], {"writing": [], "queueing": [], "commit (not counted)": []}
         warm_up = 10
         for run in range(warm_up + runs):
-            # The rows of one event, built as notifications.item_routed builds them; an event per row here,
-            # since the unique key (event, recipient, channel) would otherwise need five people.
-            rows = [notifications._row(event_key=f"{self.prefix}event:{run}:{number}", template="item_routed",
-                                       channel=(Notification.Channel.EMAIL, Notification.Channel.IN_APP)[number % 2],
-                                       context=context, partnership_id=partnership.pk, user=user)
+            # The rows of one event, built as referrals.notifications.item_routed builds them; an event per
+            # row here, since the unique key (event, recipient, channel) would otherwise need five people.
+            rows = [outbox.message(to=user, event_key=f"{self.prefix}event:{run}:{number}", template="item_routed",
+                                   channel=(Notification.Channel.EMAIL, Notification.Channel.IN_APP)[number % 2],
+                                   context=context, partnership_id=partnership.pk)
                     for number in range(ROWS_PER_EVENT)]
             marks = {}
             with transaction.atomic():
@@ -228,7 +228,7 @@ class Command(BaseCommand):
                 # Runs first of the after-commit callbacks: it separates the commit from the queueing.
                 transaction.on_commit(lambda marks=marks: marks.setdefault("committed", time.perf_counter()))
                 started = time.perf_counter()
-                notifications._save(rows)
+                outbox.record(rows)
                 written = time.perf_counter()
             finished = time.perf_counter()
             if run >= warm_up:

@@ -7,11 +7,11 @@ import time
 import pytest
 from django.core import mail
 
-from referrals.models import Notification
+from partnership.notifications.models import Notification
 from tests.celery_worker import reset_pool as _reset_pool  # noqa: F401 — the fault-injection tests import it here
 
 # The worker (redis_worker) and fake Notify (fake_notify) fixtures are in tests/celery_worker.py and
-# tests/referrals/fake_notify.py.
+# tests/partnership/notifications/fake_notify.py.
 
 
 @pytest.mark.django_db(transaction=True)

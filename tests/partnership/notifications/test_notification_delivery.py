@@ -10,10 +10,10 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
-from referrals import delivery
-from referrals.models import Notification
+from partnership.notifications import delivery
+from partnership.notifications.models import Notification
+from partnership.notifications.tasks import relay_pending_notifications, send_notification
 from referrals.services import referral_accept
-from referrals.tasks import relay_pending_notifications, send_notification
 
 pytestmark = pytest.mark.django_db
 
@@ -154,7 +154,7 @@ def test_an_error_that_quotes_the_address_is_recorded_without_it(personas, sent_
 
 
 @pytest.mark.parametrize("template", sorted(
-    path.name for path in (Path(__file__).resolve().parents[2] / "templates" / "emails").iterdir() if path.is_dir()))
+    path.name for path in (Path(__file__).resolve().parents[3] / "templates" / "emails").iterdir() if path.is_dir()))
 def test_every_email_has_a_one_line_subject_and_text_and_html_bodies_with_the_link(template):
     context = {"first_name": "Kieran", "reference": "K7TP-3MXC", "service_name": "Carers' Breaks & Respite",
                "link": "https://hub.example.org/inbox/items/1/", "target_days": 3, "entries": ["One", "Two"]}

@@ -1,7 +1,7 @@
 """Text messages (and optionally email) through GOV.UK Notify, its answers sorted by kind.
 
 The app uses the official notifications-python-client over real HTTP; only Notify itself is faked,
-on localhost (tests/referrals/fake_notify.py).
+on localhost (tests/partnership/notifications/fake_notify.py).
 """
 
 from __future__ import annotations
@@ -12,9 +12,10 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
-from referrals import delivery
-from referrals.models import Notification, Prescription
-from referrals.tasks import relay_pending_notifications
+from partnership.notifications import delivery, outbox
+from partnership.notifications.models import Notification
+from partnership.notifications.tasks import relay_pending_notifications
+from referrals.models import Prescription
 
 from .fake_notify import SMS_TEMPLATE_ID, error_body
 
@@ -95,8 +96,8 @@ def test_a_failed_text_is_sent_when_retried_after_the_number_is_fixed(fake_notif
     # Messages go to the contacts given on the prescription they are about.
     Prescription.objects.filter(pk=text_message.context["prescription"]).update(carer_phone="+447700900456")
     with django_capture_on_commit_callbacks(execute=True):
-        assert delivery.notification_retry(text_message)
-        assert not delivery.notification_retry(text_message), "a second click does not queue it twice"
+        assert outbox.notification_retry(text_message)
+        assert not outbox.notification_retry(text_message), "a second click does not queue it twice"
     text_message.refresh_from_db()
     assert text_message.status == Notification.Status.SENT
     assert [sms["phone_number"] for sms in fake_notify.sms()] == ["+447700900123", "+447700900456"]

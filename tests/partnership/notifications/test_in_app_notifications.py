@@ -12,9 +12,10 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from partnership.models import User
-from referrals import navigation
-from referrals.models import Notification, Referral
-from referrals.selectors import notifications_described
+from partnership.notifications import navigation
+from partnership.notifications.messages import notifications_described
+from partnership.notifications.models import Notification
+from referrals.models import Referral
 from referrals.services import referral_accept
 from tests import factories
 
@@ -40,7 +41,7 @@ def in_app(user) -> Notification:
     return Notification.objects.get(recipient_user=user, channel=Notification.Channel.IN_APP)
 
 
-def page_of(client, user, url_name: str = "referrals:notifications") -> str:
+def page_of(client, user, url_name: str = "notifications:notifications") -> str:
     client.force_login(user)
     response = client.get(reverse(url_name))
     assert response.status_code == 200
@@ -51,7 +52,7 @@ def test_coordinator_sees_the_routed_referral_with_its_service_and_reference(cli
     body = page_of(client, personas.coordinator)
     assert f"New referral for Carers Breaks Guildford — reference {sent_prescription.reference}" in body
     assert '<strong class="govuk-tag govuk-tag--blue">New</strong>' in body
-    assert reverse("referrals:notification_open", args=[in_app(personas.coordinator).pk]) in body
+    assert reverse("notifications:notification_open", args=[in_app(personas.coordinator).pk]) in body
     # The listening line's coordinator (another organisation) was told of theirs, not of this one.
     assert "Carers Listening Line" not in body
 
@@ -69,13 +70,13 @@ def test_unread_count_is_in_the_header_of_every_page(client, personas, sent_pres
 
 def test_no_notifications_link_for_an_anonymous_visitor(client, sent_prescription):
     body = client.get(reverse("home")).content.decode()
-    assert reverse("referrals:notifications") not in body and "Your account" not in body
+    assert reverse("notifications:notifications") not in body and "Your account" not in body
 
 
 def test_opening_a_notification_marks_it_read_and_goes_to_the_inbox_item(client, personas, sent_prescription):
     notification = in_app(personas.coordinator)
     client.force_login(personas.coordinator)
-    response = client.get(reverse("referrals:notification_open", args=[notification.pk]))
+    response = client.get(reverse("notifications:notification_open", args=[notification.pk]))
     assert response.status_code == 302
     assert response["Location"] == reverse("referrals:referral", args=[breaks_referral(sent_prescription).pk])
     notification.refresh_from_db()
@@ -89,10 +90,10 @@ def test_opening_a_notification_marks_it_read_and_goes_to_the_inbox_item(client,
 def test_opening_it_again_keeps_the_time_it_was_first_read(client, personas, sent_prescription):
     notification = in_app(personas.coordinator)
     client.force_login(personas.coordinator)
-    client.get(reverse("referrals:notification_open", args=[notification.pk]))
+    client.get(reverse("notifications:notification_open", args=[notification.pk]))
     notification.refresh_from_db()
     first = notification.read_at
-    client.get(reverse("referrals:notification_open", args=[notification.pk]))
+    client.get(reverse("notifications:notification_open", args=[notification.pk]))
     notification.refresh_from_db()
     assert notification.read_at == first
 
@@ -103,7 +104,7 @@ def test_referrer_sees_the_acceptance_and_opens_the_referral(client, personas, s
     body = page_of(client, personas.referrer)
     assert f"Your referral {sent_prescription.reference} to Carers Breaks Guildford was accepted" in body
     assert unread_in_header(body) == 1
-    response = client.get(reverse("referrals:notification_open", args=[in_app(personas.referrer).pk]))
+    response = client.get(reverse("notifications:notification_open", args=[in_app(personas.referrer).pk]))
     assert response["Location"] == reverse("referrals:prescription", args=[sent_prescription.reference])
     assert in_app(personas.referrer).read_at is not None
 
@@ -112,7 +113,7 @@ def test_mark_all_as_read_marks_only_your_own(client, personas, sent_prescriptio
     # One more for the referrer.
     referral_accept(referral=breaks_referral(sent_prescription), actor=personas.coordinator)
     client.force_login(personas.coordinator)
-    response = client.post(reverse("referrals:notifications_mark_read"), follow=True)
+    response = client.post(reverse("notifications:notifications_mark_read"), follow=True)
     assert "All your notifications are marked as read." in response.content.decode()
     assert "govuk-notification-banner--success" in response.content.decode()
     assert not Notification.objects.in_app_for(personas.coordinator).unread().exists()
@@ -122,7 +123,7 @@ def test_mark_all_as_read_marks_only_your_own(client, personas, sent_prescriptio
 
 def test_mark_all_as_read_is_post_only(client, personas, sent_prescription):
     client.force_login(personas.coordinator)
-    assert client.get(reverse("referrals:notifications_mark_read")).status_code == 405
+    assert client.get(reverse("notifications:notifications_mark_read")).status_code == 405
     assert Notification.objects.in_app_for(personas.coordinator).unread().exists()
 
 
@@ -133,7 +134,7 @@ def test_another_persons_notification_is_a_404_and_stays_unread(client, personas
     carer.save(update_fields=["user"])
     for user in (personas.coordinator, personas.referrer, personas.manager, carer.user):
         client.force_login(user)
-        assert client.get(reverse("referrals:notification_open", args=[theirs.pk])).status_code == 404
+        assert client.get(reverse("notifications:notification_open", args=[theirs.pk])).status_code == 404
     theirs.refresh_from_db()
     assert theirs.read_at is None
 
@@ -141,14 +142,14 @@ def test_another_persons_notification_is_a_404_and_stays_unread(client, personas
 def test_your_own_email_row_is_not_an_in_app_notification(client, personas, sent_prescription):
     email = Notification.objects.get(recipient_user=personas.coordinator, channel=Notification.Channel.EMAIL)
     client.force_login(personas.coordinator)
-    assert client.get(reverse("referrals:notification_open", args=[email.pk])).status_code == 404
-    assert client.get(reverse("referrals:notification_open", args=[uuid.uuid4()])).status_code == 404
+    assert client.get(reverse("notifications:notification_open", args=[email.pk])).status_code == 404
+    assert client.get(reverse("notifications:notification_open", args=[uuid.uuid4()])).status_code == 404
 
 
 @pytest.mark.parametrize("method,url", [
-    ("get", reverse("referrals:notifications")),
-    ("get", reverse("referrals:notification_open", args=["6f1c2a7e-0000-4000-8000-000000000000"])),
-    ("post", reverse("referrals:notifications_mark_read")),
+    ("get", reverse("notifications:notifications")),
+    ("get", reverse("notifications:notification_open", args=["6f1c2a7e-0000-4000-8000-000000000000"])),
+    ("post", reverse("notifications:notifications_mark_read")),
 ])
 def test_an_anonymous_visitor_is_asked_to_sign_in(client, db, method, url):
     response = getattr(client, method)(url)
@@ -180,10 +181,10 @@ def test_the_list_is_newest_first_and_paginated(client, personas, sent_prescript
     referral = breaks_referral(sent_prescription)
     make_in_app(personas.coordinator, referral, "item_reminder", 30)
     client.force_login(personas.coordinator)
-    first = client.get(reverse("referrals:notifications")).content.decode()
+    first = client.get(reverse("notifications:notifications")).content.decode()
     assert first.count('class="app-result"') == 25 and "Page 1 of 2" in first
     assert "Reminder: referral" in first
-    second = client.get(reverse("referrals:notifications") + "?page=2").content.decode()
+    second = client.get(reverse("notifications:notifications") + "?page=2").content.decode()
     # The oldest, the routed referral, is last.
     assert second.count('class="app-result"') == 6 and "New referral for Carers Breaks Guildford" in second
 
@@ -192,7 +193,7 @@ def test_the_list_costs_the_same_few_queries_however_many_notifications(client, 
                                                                          django_assert_max_num_queries, directory):
     client.force_login(personas.coordinator)
     with CaptureQueriesContext(connection) as few:
-        client.get(reverse("referrals:notifications"))
+        client.get(reverse("notifications:notifications"))
     # Many notifications about many different referrals: the titles are still looked up in bulk.
     for service in (directory.counselling, directory.money_redhill):
         referral = Referral.objects.create(prescription=sent_prescription, service=service,
@@ -200,7 +201,7 @@ def test_the_list_costs_the_same_few_queries_however_many_notifications(client, 
         make_in_app(personas.coordinator, referral, "item_routed", 20)
     # Session, user, count, page, items, header counts, roles, partnership.
     with django_assert_max_num_queries(8) as many:
-        response = client.get(reverse("referrals:notifications"))
+        response = client.get(reverse("notifications:notifications"))
     assert response.content.decode().count('class="app-result"') == 25
     assert len(many.captured_queries) == len(few.captured_queries)
 
@@ -211,11 +212,11 @@ def test_the_header_count_costs_one_query(personas, sent_prescription):
     request.user = User.objects.get(pk=personas.coordinator.pk)
     with CaptureQueriesContext(connection) as queries:
         referrals = navigation.items(request)
-    # One for the person's roles (as before), one for the counts.
-    assert len(queries.captured_queries) == 2
-    [notifications] = [referral for referral in referrals if referral.url_name == "referrals:notifications"]
+    # The counts, in one query (the roles behind the referral hub's items are its own query).
+    assert len(queries.captured_queries) == 1
+    [notifications] = [referral for referral in referrals if referral.url_name == "notifications:notifications"]
     assert notifications.count == 6 and notifications.count_description == "unread"
-    assert not [referral for referral in referrals if referral.url_name == "referrals:failed_messages"]
+    assert not [referral for referral in referrals if referral.url_name == "notifications:failed_messages"]
 
 
 def test_titles_for_every_event_and_for_what_has_gone(personas, sent_prescription):
@@ -260,7 +261,7 @@ def test_titles_for_every_event_and_for_what_has_gone(personas, sent_prescriptio
         reverse("referrals:referral", args=[referral.pk]),  # a reminder is for the service's inbox
         reverse("referrals:prescription", args=[ref]),  # an escalation, for the manager
         reverse("referrals:prescription", args=[ref]),
-        reverse("referrals:notifications"),
+        reverse("notifications:notifications"),
         None, None, None,
     ]
 
@@ -270,10 +271,10 @@ def test_a_notification_whose_referral_is_gone_is_listed_without_a_link(client, 
     Notification.objects.filter(pk=notification.pk).update(context={"referral": str(uuid.uuid4())})
     body = page_of(client, personas.coordinator)
     assert "New referral" in body
-    assert reverse("referrals:notification_open", args=[notification.pk]) not in body
+    assert reverse("notifications:notification_open", args=[notification.pk]) not in body
     # Followed all the same (an old link), it comes back to the list, marked read.
-    response = client.get(reverse("referrals:notification_open", args=[notification.pk]))
-    assert response["Location"] == reverse("referrals:notifications")
+    response = client.get(reverse("notifications:notification_open", args=[notification.pk]))
+    assert response["Location"] == reverse("notifications:notifications")
 
 
 def test_a_referrer_who_prefers_a_digest_still_gets_the_in_app_notification_at_once(client, personas,

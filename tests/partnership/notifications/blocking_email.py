@@ -3,7 +3,7 @@
 It is Django's file backend (EMAIL_URL=filemail:////some/folder), so the test process can count what
 every worker process delivered; but while the file named by BLOCKING_EMAIL_FLAG exists, a send waits
 before it writes anything, leaving a 'blocked-<pid>' file beside the flag, so a test can kill the worker
-in the middle of a send. Selected by DJANGO_SETTINGS_MODULE=tests.referrals.blocking_worker_settings.
+in the middle of a send. Selected by DJANGO_SETTINGS_MODULE=tests.partnership.notifications.blocking_worker_settings.
 """
 
 from __future__ import annotations

@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 from django.core import mail
 
-from referrals.models import Notification
-from referrals.notifications import daily_digests_send
+from partnership.notifications.digest import daily_digests_send
+from partnership.notifications.models import Notification
+from partnership.notifications.tasks import send_daily_digests
 from referrals.services import referral_accept, referral_decline
-from referrals.tasks import send_daily_digests
 
 pytestmark = pytest.mark.django_db
 
