@@ -20,7 +20,6 @@ from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.db import connection
 from django.db.models import (
     BooleanField,
-    Count,
     ExpressionWrapper,
     F,
     FloatField,
@@ -30,11 +29,11 @@ from django.db.models import (
     QuerySet,
     Subquery,
     Value,
-    Window,
 )
 from django.db.models.functions import Greatest
 
 from partnership.models import Partnership, PostcodeDistrict
+from partnership.pagination import Page, paginate
 from partnership.places import bounding_box, squared_miles_sql
 
 from .models import Location, Service, ServiceAtLocation, TaxonomyTerm
@@ -78,14 +77,16 @@ class Match:
 
 
 @dataclass
-class ResultPage:
-    matches: list[Match]
-    total: int
-    number: int
-    per_page: int
+class ResultPage(Page):
+    """A page of the directory's results: the services as Matches, with why each matched."""
+
     # Whether the place searched is in the partnership area, so whole-area services are among the
     # services reaching it remotely.
     in_partnership_area: bool = False
+
+    @property
+    def matches(self) -> list[Match]:
+        return self.rows
 
     @property
     def nearby_matches(self) -> list[Match]:
@@ -96,26 +97,6 @@ class ResultPage:
         """The page's services that reach the place only by phone, online or the whole area: they
         come after the nearby ones, so a page holds the end of one group and the start of the other."""
         return [match for match in self.matches if not match.nearby]
-
-    @property
-    def num_pages(self) -> int:
-        return max(1, math.ceil(self.total / self.per_page))
-
-    @property
-    def has_previous(self) -> bool:
-        return self.number > 1
-
-    @property
-    def has_next(self) -> bool:
-        return self.number < self.num_pages
-
-    @property
-    def start_index(self) -> int:
-        return 0 if not self.total else (self.number - 1) * self.per_page + 1
-
-    @property
-    def end_index(self) -> int:
-        return min(self.total, self.number * self.per_page)
 
 
 def nearest_place_squared_miles(lat0: float, lon0: float) -> Subquery:
@@ -193,18 +174,12 @@ def search_services(
             Prefetch("locations", queryset=Location.objects.order_by("name")),
             "service_area_districts",
         )
-        .annotate(total_count=Window(Count("pk")))
         .order_by(*order)
     )
-    number = max(1, page)
-    rows = list(services[(number - 1) * per_page : number * per_page])
-    total = rows[0].total_count if rows else _count_if_past_end(services, number)
-    if not rows and number > 1 and total:
-        # A page past the end shows the last page rather than nothing.
-        return search_services(partnership=partnership, query=query,
-                               page=math.ceil(total / per_page), per_page=per_page)
-    return ResultPage(matches=[_explain(service, query) for service in rows], total=total, number=number,
-                      per_page=per_page, in_partnership_area=in_area)
+    # A page past the end shows the last page rather than nothing.
+    found = paginate(services, number=page, per_page=per_page)
+    return ResultPage(rows=[_explain(service, query) for service in found], number=found.number, per_page=per_page,
+                      total=found.total, in_partnership_area=in_area)
 
 
 def _by_place(services: QuerySet, query: DirectoryQuery, *, in_area: bool, ranked: bool) -> tuple[QuerySet, list]:
@@ -245,10 +220,6 @@ def _by_place(services: QuerySet, query: DirectoryQuery, *, in_area: bool, ranke
         order.append(F("rank").desc())
     order.append("name")
     return services, order
-
-
-def _count_if_past_end(services: QuerySet, number: int) -> int:
-    return services.order_by().count() if number > 1 else 0
 
 
 def _near_service_ids(lat0: float, lon0: float, miles: int) -> QuerySet:

@@ -7,17 +7,11 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
 from partnership.middleware import current_partnership
+from partnership.pagination import page_number
 
 from .forms import DirectorySearchForm
 from .models import Location, Organisation, Service, active_member_of
 from .search import search_services
-
-
-def _page_number(request: HttpRequest) -> int:
-    try:
-        return max(1, min(int(request.GET.get("page", 1)), 10_000))
-    except ValueError:
-        return 1
 
 
 @require_GET
@@ -29,7 +23,7 @@ def search(request: HttpRequest) -> HttpResponse:
         query = form.to_query()
         if not query.is_empty:
             results = search_services(
-                partnership=partnership, query=query, page=_page_number(request),
+                partnership=partnership, query=query, page=page_number(request.GET.get("page")),
                 per_page=settings.DIRECTORY_PAGE_SIZE,
             )
     querystring = request.GET.copy()

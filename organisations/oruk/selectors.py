@@ -9,9 +9,10 @@ from __future__ import annotations
 import math
 import uuid
 
-from django.db.models import Count, F, Prefetch, Q, QuerySet, Window
+from django.db.models import F, Prefetch, Q, QuerySet
 
 from partnership.models import Partnership, PostcodeDistrict
+from partnership.pagination import paginate
 from partnership.places import bounding_box, squared_miles_sql
 
 from ..models import Organisation, Service, ServiceAtLocation, Taxonomy, TaxonomyTerm, active_member_of
@@ -71,11 +72,10 @@ def service_at_locations(partnership: Partnership | None) -> QuerySet[ServiceAtL
 
 
 def page(queryset: QuerySet, paging: Paging) -> tuple[list, int]:
-    """One page of rows and the number of rows in all pages."""
-    rows = list(queryset.annotate(total_count=Window(Count("pk")))[paging.offset : paging.offset + paging.per_page])
-    if rows:
-        return rows, rows[0].total_count
-    return rows, (queryset.order_by().count() if paging.page > 1 else 0)
+    """One page of rows and the number of rows in all pages (a page past the end is empty: a feed reports
+    what it was asked for)."""
+    found = paginate(queryset, number=paging.page, per_page=paging.per_page, past_end="empty")
+    return found.rows, found.total
 
 
 def _narrow(services: QuerySet[Service], filters: ServiceFilters) -> tuple[QuerySet[Service], bool]:
