@@ -250,6 +250,22 @@ class Location(models.Model):
         return ", ".join(part for part in [self.address_1, self.city, self.postal_code] if part)
 
 
+def covering(district: str) -> Q:
+    """Services whose area includes the postcode district (half of "reaches this district")."""
+    # The district as an id subquery, not a join: an OR across a join defeats every index.
+    in_district = Service.service_area_districts.through.objects.filter(postcodedistrict_id=district)
+    return Q(pk__in=in_district.values("service_id"))
+
+
+def reaching_remotely(*, district_in_partnership_area: bool) -> Q:
+    """Services that reach anybody there without being near: by phone, online, or across the whole
+    partnership area (when the district is in it). referrals.routing._reaches is the same rule in memory."""
+    remote = Q(delivered_by_phone=True) | Q(delivered_online=True)
+    if district_in_partnership_area:
+        remote |= Q(serves_whole_area=True)
+    return remote
+
+
 class ServiceQuerySet(models.QuerySet):
     def in_partnership(self, partnership: Partnership) -> ServiceQuerySet:
         return self.filter(
@@ -267,12 +283,8 @@ class ServiceQuerySet(models.QuerySet):
         Its area covers the district, or it serves the whole partnership area (and the district is
         in that area), or it is delivered by phone or online, which reaches anybody.
         """
-        # The district as an id subquery, not a join: an OR across a join defeats every index.
-        in_district = Service.service_area_districts.through.objects.filter(postcodedistrict_id=district)
-        reach = Q(pk__in=in_district.values("service_id")) | Q(delivered_by_phone=True) | Q(delivered_online=True)
-        if district_in_partnership_area:
-            reach |= Q(serves_whole_area=True)
-        return self.filter(reach)
+        remote = reaching_remotely(district_in_partnership_area=district_in_partnership_area)
+        return self.filter(covering(district) | remote)
 
     def refresh_derived_fields(self) -> int:
         """Recompute the stored summary and search document (call after changing a listing)."""

@@ -36,7 +36,7 @@ from partnership.models import Partnership, PostcodeDistrict
 from partnership.pagination import Page, paginate
 from partnership.places import bounding_box, squared_miles_sql
 
-from .models import Location, Service, ServiceAtLocation, TaxonomyTerm
+from .models import Location, Service, ServiceAtLocation, TaxonomyTerm, covering, reaching_remotely
 
 DELIVERY_FIELDS = {
     "in_person": ("delivered_in_person", "in person"),
@@ -188,13 +188,9 @@ def _by_place(services: QuerySet, query: DirectoryQuery, *, in_area: bool, ranke
     Every test of a row is against id lists computed once per query (hashed by PostgreSQL), never
     the per-row nearest-place subquery, which is worked out once, for the distance shown.
     """
-    # The district as an id subquery, not a join: an OR across a join defeats every index.
-    in_district = Q(pk__in=Service.service_area_districts.through.objects.filter(
-        postcodedistrict_id=query.district_code).values("service_id"))
-    # What reaches a carer anywhere in the district without a place near them (Service.objects.reaching).
-    remote = Q(delivered_by_phone=True) | Q(delivered_online=True)
-    if in_area:
-        remote |= Q(serves_whole_area=True)
+    # Service.objects.reaching, in its two halves: a service may be both near and reachable remotely.
+    in_district = covering(query.district_code)
+    remote = reaching_remotely(district_in_partnership_area=in_area)
     located = Q(pk__in=ServiceAtLocation.objects.filter(location__latitude__isnull=False).values("service_id"))
     if query.district is None:
         nearby = in_district

@@ -190,6 +190,7 @@ def _eligible(service: ServiceFacts, carer: Circumstances) -> bool:
 
 
 def _reaches(service: ServiceFacts, carer: Circumstances) -> bool:
+    """Service.objects.reaching (organisations/models.py), in memory: the routing is tested without a database."""
     return (
         carer.district in service.districts
         or (service.serves_whole_area and carer.district_in_partnership_area)
