@@ -72,14 +72,22 @@ class Organisation(models.Model):
 
 class MembershipQuerySet(models.QuerySet):
     def active(self) -> MembershipQuerySet:
-        return self.filter(status=Membership.Status.ACTIVE)
+        return self.filter(active_membership())
+
+
+def active_membership(*, via: str = "", partnership=None) -> Q:
+    """The one rule for an active membership (not invited, suspended or left), as a filter on the
+    memberships reached through `via` (e.g. "organisation__memberships"; "" for Membership itself), in
+    `partnership` if given. One Q, so inside one filter() call both conditions hold for the same row.
+    `partnership` may be an instance, an id or an OuterRef."""
+    prefix = f"{via}__" if via else ""
+    rule = Q(**{f"{prefix}status": Membership.Status.ACTIVE})
+    return rule & Q(**{f"{prefix}partnership": partnership}) if partnership is not None else rule
 
 
 def active_member_of(partnership, *, via: str) -> Q:
-    """The one rule for "an active member of the partnership", as a filter on the memberships reached
-    through `via` (e.g. "organisation__memberships"). Both conditions in one filter() call, so they hold
-    for the same membership row. `partnership` may be an instance, an id or an OuterRef."""
-    return Q(**{f"{via}__partnership": partnership, f"{via}__status": Membership.Status.ACTIVE})
+    """An active member of the partnership (active_membership, in one partnership)."""
+    return active_membership(via=via, partnership=partnership)
 
 
 class Membership(models.Model):
@@ -112,7 +120,7 @@ class Membership(models.Model):
 class StaffRoleQuerySet(models.QuerySet):
     def active(self) -> StaffRoleQuerySet:
         """Roles that count: held through a membership that is active (not invited, suspended or left)."""
-        return self.filter(membership__status=Membership.Status.ACTIVE)
+        return self.filter(active_membership(via="membership"))
 
     def held_by(self, user) -> StaffRoleQuerySet:
         """A person's roles that count; none for an anonymous visitor."""
