@@ -16,7 +16,7 @@ from .search import search_services
 
 @require_GET
 def search(request: HttpRequest) -> HttpResponse:
-    partnership = current_partnership(request)
+    partnership = current_partnership(request, public=True)
     form = DirectorySearchForm(request.GET or None, partnership=partnership)
     results = None
     if form.is_bound and form.is_valid():
@@ -38,7 +38,7 @@ def search(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def service_detail(request: HttpRequest, pk) -> HttpResponse:
-    partnership = current_partnership(request)
+    partnership = current_partnership(request, public=True)
     service = get_object_or_404(
         Service.objects.listed(partnership)
         .select_related("organisation")
@@ -53,7 +53,7 @@ def service_detail(request: HttpRequest, pk) -> HttpResponse:
 
 @require_GET
 def organisation_detail(request: HttpRequest, pk) -> HttpResponse:
-    partnership = current_partnership(request)
+    partnership = current_partnership(request, public=True)
     organisation = get_object_or_404(
         Organisation.objects.filter(active_member_of(partnership, via="memberships")),
         pk=pk,

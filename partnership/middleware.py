@@ -9,22 +9,26 @@ from .models import Partnership
 
 
 class CurrentPartnershipMiddleware:
-    """`request.partnership`: resolved once per request, and only if something asks (Partnership.objects
-    .for_request says how). Falsy when no partnership has been set up."""
+    """`request.partnership` (a signed-in person's pages: Partnership.objects.for_request) and
+    `request.public_partnership` (the directory and the feed: Partnership.objects.serving): each resolved
+    once per request, and only if something asks. Falsy when no partnership has been set up."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
         request.partnership = SimpleLazyObject(lambda: Partnership.objects.for_request(request))
+        request.public_partnership = SimpleLazyObject(lambda: Partnership.objects.serving(request))
         return self.get_response(request)
 
 
-def current_partnership(request: HttpRequest) -> Partnership:
-    """The request's partnership, for a page that cannot do without one: a 404 until one is set up."""
-    if not request.partnership:
+def current_partnership(request: HttpRequest, *, public: bool = False) -> Partnership:
+    """The request's partnership (`public`: the one its address serves), for a page that cannot do
+    without one: a 404 until one is set up."""
+    partnership = request.public_partnership if public else request.partnership
+    if not partnership:
         raise Http404("No partnership has been set up yet")
-    return request.partnership
+    return partnership
 
 
 class ContentSecurityPolicyMiddleware:

@@ -82,14 +82,17 @@ class PartnershipQuerySet(models.QuerySet):
             return self.filter(slug=slug).first()
         return self.order_by("created_at").first()
 
-    def for_request(self, request) -> Partnership | None:
-        """The partnership a request is about (partnership.middleware resolves it once, lazily).
+    def serving(self, request) -> Partnership | None:
+        """The partnership whose public pages (the directory, the Open Referral feed) this address serves,
+        whoever is signed in. When one installation hosts several partnerships, each will be found from
+        the host or path here, and nowhere else; until then, the installation's (`current()`)."""
+        return self.current()
 
-        Staff, managers and carers signed in: theirs — one partnership each today; when someone belongs
-        to several, the configured one if it is among them, else the first they joined. Everyone else
-        (public pages, the Open Referral feed): the installation's (`current()`). When one installation
-        hosts several partnerships each will be found from the host or path here, and nowhere else.
-        """
+    def for_request(self, request) -> Partnership | None:
+        """The partnership a signed-in person's pages are about (partnership.middleware resolves it once,
+        lazily): staff, managers and carers get theirs — one partnership each today; when someone belongs
+        to several, the configured one if it is among them, else the oldest. Anyone else: the one the
+        address serves."""
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated:
             # Reverse names of the apps' models (organisations' memberships and staff roles, the referral
@@ -102,7 +105,7 @@ class PartnershipQuerySet(models.QuerySet):
             found = theirs.order_by(Case(When(slug=configured, then=0), default=1), "created_at").first()
             if found is not None:
                 return found
-        return self.current()
+        return self.serving(request)
 
     def managed_by(self, user) -> PartnershipQuerySet:
         if not user.is_authenticated:

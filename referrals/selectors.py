@@ -64,7 +64,7 @@ def prescriptions_to_follow(*, user, partnership: Partnership, attention_only: b
     ).values("membership__organisation")
     prescriptions = (
         Prescription.objects.visible_to(user)
-        .filter(status=Prescription.Status.SENT)
+        .filter(status=Prescription.Status.SENT, partnership=partnership)
         .filter(Q(referrer=user) | Q(referring_organisation__in=team_orgs))
         .select_related("referrer")
         .prefetch_related(Prefetch("referrals", queryset=Referral.objects.select_related("service")

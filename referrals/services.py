@@ -32,6 +32,7 @@ from .models import (
     ReferralEvent,
     UnmetNeed,
     age_on,
+    new_reference,
 )
 from .routing import Routing, circumstances_for, load_directory, needs_for, route
 
@@ -238,8 +239,6 @@ def prescription_send(*, draft: Prescription, actor, service_ids: list, today: d
 
 
 def _unique_reference() -> str:
-    from .models import new_reference
-
     for _ in range(10):
         reference = new_reference()
         if not Prescription.objects.filter(reference=reference).exists():

@@ -2,6 +2,8 @@
 
 from celery import shared_task
 
+from partnership.notifications import tasks as notification_tasks
+
 from . import notifications, services
 
 
@@ -15,3 +17,27 @@ def delete_expired_drafts() -> int:
 def chase_response_targets() -> dict:
     """Daily: remind services of referrals past the response target; escalate at twice the target."""
     return notifications.response_targets_chase()
+
+
+# Messages a broker still holds under the names these tasks had before the outbox moved to the core
+# (queued, or waiting out a retry's countdown, across a deploy): passed on under the new names rather
+# than refused. The rows are safe either way — the relay re-sends pending ones — this only saves the wait.
+# Remove once a release has gone by.
+@shared_task(name="referrals.send_notification")
+def send_notification_queued_before_the_move(notification_id: str) -> None:
+    notification_tasks.send_notification.delay(notification_id)
+
+
+@shared_task(name="referrals.send_notifications")
+def send_notifications_queued_before_the_move(notification_ids: list[str]) -> None:
+    notification_tasks.send_notifications.delay(notification_ids)
+
+
+@shared_task(name="referrals.relay_pending_notifications")
+def relay_queued_before_the_move() -> None:
+    notification_tasks.relay_pending_notifications.delay()
+
+
+@shared_task(name="referrals.send_daily_digests")
+def digests_queued_before_the_move() -> None:
+    notification_tasks.send_daily_digests.delay()

@@ -1,4 +1,6 @@
-from django.urls import path
+from django.http import HttpResponsePermanentRedirect
+from django.urls import path, reverse
+from django.views.decorators.csrf import csrf_exempt
 from django.views.generic import RedirectView
 
 from . import views
@@ -24,9 +26,22 @@ urlpatterns = [
     path("carers/possible-duplicates/<int:pk>/", views.possible_duplicate, name="possible_duplicate"),
 ]
 
+class _MovedForm(HttpResponsePermanentRedirect):
+    status_code = 308  # the browser repeats the POST, with its CSRF token, at the new address
+
+
+def _moved(pattern_name: str):
+    """A form posted to an address from before the rename (a page left open across the deploy): sent on,
+    method and body kept. The view behind the new address checks the token and who may act."""
+    return csrf_exempt(lambda request, **kwargs: _MovedForm(reverse(pattern_name, kwargs=kwargs)))
+
+
 # Addresses from before prescriptions and referrals had their own names: emails already sent link to
 # them, and people keep bookmarks. The pages behind them check who may see them as ever.
 urlpatterns += [
+    path("referral-items/<uuid:pk>/cancel/", _moved("referrals:referral_cancel")),
+    path("referral-items/<uuid:pk>/reroute/", _moved("referrals:referral_reroute")),
+    path("inbox/items/<uuid:pk>/<slug:action>/", _moved("referrals:referral_action")),
     path("referrals/", RedirectView.as_view(pattern_name="referrals:mine", permanent=True, query_string=True)),
     path("referrals/<str:reference>/", RedirectView.as_view(pattern_name="referrals:prescription", permanent=True)),
     path("referrals/<str:reference>/sent/", RedirectView.as_view(pattern_name="referrals:sent", permanent=True)),

@@ -12,7 +12,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Q
 from django.forms.utils import ErrorDict
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -155,8 +155,6 @@ def draft_values(post) -> dict[str, list[str]]:
 
 
 def _querydict(raw: dict):
-    from django.http import QueryDict
-
     data = QueryDict(mutable=True)
     for key, values in raw.items():
         data.setlist(key, values)

@@ -94,13 +94,13 @@ def openapi(request: HttpRequest) -> HttpResponse:
 @feed_endpoint
 def services(request: HttpRequest) -> HttpResponse:
     filters, paging = params.service_filters(request.GET), params.paging(request.GET)
-    rows, total = selectors.page(selectors.find_services(request.partnership, filters), paging)
+    rows, total = selectors.page(selectors.find_services(request.public_partnership, filters), paging)
     return _page([serializers.service_summary(row) for row in rows], total=total, paging=paging)
 
 
 @feed_endpoint
 def service(request: HttpRequest, record_id: str) -> HttpResponse:
-    partnership = request.partnership
+    partnership = request.public_partnership
     service_id = params.as_uuid(record_id)
     found = selectors.service(partnership, service_id) if service_id else None
     if found is None:
@@ -111,13 +111,13 @@ def service(request: HttpRequest, record_id: str) -> HttpResponse:
 @feed_endpoint
 def service_at_locations(request: HttpRequest) -> HttpResponse:
     filters, paging = params.service_filters(request.GET), params.paging(request.GET)
-    rows, total = selectors.page(selectors.find_service_at_locations(request.partnership, filters), paging)
+    rows, total = selectors.page(selectors.find_service_at_locations(request.public_partnership, filters), paging)
     return _page([serializers.service_at_location_summary(row) for row in rows], total=total, paging=paging)
 
 
 @feed_endpoint
 def service_at_location(request: HttpRequest, record_id: str) -> HttpResponse:
-    partnership = request.partnership
+    partnership = request.public_partnership
     record_uuid = params.as_uuid(record_id)
     found = selectors.service_at_location(partnership, record_uuid) if record_uuid else None
     if found is None:
@@ -128,14 +128,14 @@ def service_at_location(request: HttpRequest, record_id: str) -> HttpResponse:
 @feed_endpoint
 def taxonomies(request: HttpRequest) -> HttpResponse:
     paging = params.paging(request.GET)
-    rows, total = selectors.page(selectors.taxonomies(request.partnership), paging)
+    rows, total = selectors.page(selectors.taxonomies(request.public_partnership), paging)
     return _page([serializers.taxonomy(row) for row in rows], total=total, paging=paging)
 
 
 @feed_endpoint
 def taxonomy(request: HttpRequest, record_id: str) -> HttpResponse:
     taxonomy_id = params.as_uuid(record_id)
-    found = selectors.taxonomy(request.partnership, taxonomy_id) if taxonomy_id else None
+    found = selectors.taxonomy(request.public_partnership, taxonomy_id) if taxonomy_id else None
     if found is None:
         return _not_found("taxonomy")
     return JsonResponse(serializers.taxonomy(found, with_terms=True))
@@ -144,14 +144,14 @@ def taxonomy(request: HttpRequest, record_id: str) -> HttpResponse:
 @feed_endpoint
 def taxonomy_terms(request: HttpRequest) -> HttpResponse:
     paging = params.paging(request.GET)
-    rows, total = selectors.page(selectors.taxonomy_terms(request.partnership), paging)
+    rows, total = selectors.page(selectors.taxonomy_terms(request.public_partnership), paging)
     return _page([serializers.taxonomy_term(row) for row in rows], total=total, paging=paging)
 
 
 @feed_endpoint
 def taxonomy_term(request: HttpRequest, record_id: str) -> HttpResponse:
     term_id = params.as_uuid(record_id)
-    found = selectors.taxonomy_term(request.partnership, term_id) if term_id else None
+    found = selectors.taxonomy_term(request.public_partnership, term_id) if term_id else None
     if found is None:
         return _not_found("taxonomy term")
     return JsonResponse(serializers.taxonomy_term(found))
@@ -160,14 +160,14 @@ def taxonomy_term(request: HttpRequest, record_id: str) -> HttpResponse:
 @feed_endpoint
 def organizations(request: HttpRequest) -> HttpResponse:
     search, paging = params.search_text(request.GET), params.paging(request.GET)
-    rows, total = selectors.page(selectors.find_organisations(request.partnership, search), paging)
+    rows, total = selectors.page(selectors.find_organisations(request.public_partnership, search), paging)
     return _page([serializers.organization_summary(row) for row in rows], total=total, paging=paging)
 
 
 @feed_endpoint
 def organization(request: HttpRequest, record_id: str) -> HttpResponse:
     full_service = params.flag(request.GET, "full_service")
-    partnership = request.partnership
+    partnership = request.public_partnership
     organisation_id = params.as_uuid(record_id)
     found = selectors.organisation(partnership, organisation_id, full_service=full_service) if organisation_id else None
     if found is None:

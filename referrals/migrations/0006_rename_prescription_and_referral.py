@@ -22,15 +22,39 @@ def rename_context_keys(apps, schema_editor, *, forwards=True):
         if forwards
         else [("referral", "item"), ("prescription", "referral")]
     )
-    for row in Notification.objects.exclude(context={}).only("pk", "context").iterator():
+    changed = []
+    for row in Notification.objects.exclude(context={}).only("pk", "context").iterator(chunk_size=2000):
         context = dict(row.context)
-        changed = False
         for old, new in moves:
             if old in context:
                 context[new] = context.pop(old)
-                changed = True
-        if changed:
-            Notification.objects.filter(pk=row.pk).update(context=context)
+        if context != row.context:
+            row.context = context
+            changed.append(row)
+    # In batches: one UPDATE per thousand rows, not one per row.
+    Notification.objects.bulk_update(changed, ["context"], batch_size=1000)
+
+
+# Django's contenttypes rename each model's content type with it, but not the permissions hung on it:
+# "view_referral" would go on meaning a prescription. Renamed in the same order as the models.
+PERMISSION_MOVES = [("prescription", "referral", "prescription"), ("referral", "referralitem", "referral")]
+
+
+def rename_permissions(apps, schema_editor, *, forwards=True):
+    ContentType = apps.get_model("contenttypes", "ContentType")
+    Permission = apps.get_model("auth", "Permission")
+    moves = PERMISSION_MOVES if forwards else [(old, new, old) for _, old, new in reversed(PERMISSION_MOVES)]
+    for model, old, new in moves:
+        content_type = ContentType.objects.filter(app_label="referrals", model=model).first()
+        if content_type is None:  # a new database: post_migrate makes them with the new names
+            continue
+        for permission in Permission.objects.filter(content_type=content_type, codename__endswith=f"_{old}"):
+            action = permission.codename.removesuffix(f"_{old}")
+            if Permission.objects.filter(content_type=content_type, codename=f"{action}_{new}").exists():
+                continue
+            permission.codename = f"{action}_{new}"
+            permission.name = f"Can {action} {new}"
+            permission.save(update_fields=["codename", "name"])
 
 
 def _rename_indexes(schema_editor, old_prefix: str, new_prefix: str) -> None:
@@ -77,10 +101,12 @@ def _indexes_renamer(old_prefix: str, new_prefix: str) -> migrations.RunPython:
 
 def forwards(apps, schema_editor):
     rename_context_keys(apps, schema_editor, forwards=True)
+    rename_permissions(apps, schema_editor, forwards=True)
 
 
 def backwards(apps, schema_editor):
     rename_context_keys(apps, schema_editor, forwards=False)
+    rename_permissions(apps, schema_editor, forwards=False)
 
 
 class Migration(migrations.Migration):
@@ -89,6 +115,8 @@ class Migration(migrations.Migration):
         ("partnership", "0004_partnership_lead_organisation"),
         ("referrals", "0005_backfill_prescription_carer_details"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
+        ("auth", "0012_alter_user_first_name_max_length"),
+        ("contenttypes", "0002_remove_content_type_name"),
     ]
 
     operations = [

@@ -72,3 +72,11 @@ def test_a_page_that_needs_one_is_a_404_until_one_is_set_up(db):
     assert not request.partnership
     with pytest.raises(Http404):
         current_partnership(request)
+
+
+def test_the_directory_and_the_feed_are_the_addresses_partnership_whoever_is_signed_in(partnership, second):
+    staff = factories.StaffRoleFactory(
+        membership=factories.MembershipFactory(partnership=second, status="active")).user
+    request = _resolve(staff)
+    assert request.partnership == second
+    assert request.public_partnership == partnership

@@ -106,3 +106,32 @@ def _write_under_the_old_names(old, personas):
         channel="sms", template="prescription_sent", context={"referral": str(prescription.pk)})
 
     return prescription, carer, service, item, notification, told_carer
+
+
+def test_a_form_left_open_across_the_rename_posts_on_to_the_new_address(client, personas, sent_prescription):
+    """A page loaded before the deploy posts to the old address: sent on with a 308, which browsers repeat
+    as the same POST; the new address still checks who may act."""
+    referral = sent_prescription.referrals.get(service__organisation=personas.charity)
+    response = client.post(f"/inbox/items/{referral.pk}/accept/")
+    assert response.status_code == 308
+    assert response["Location"] == reverse("referrals:referral_action", args=[referral.pk, "accept"])
+    client.force_login(personas.outsider)
+    assert client.post(response["Location"]).status_code == 404
+    client.force_login(personas.coordinator)
+    client.post(response["Location"])
+    referral.refresh_from_db()
+    assert referral.status == "accepted"
+
+
+def test_messages_queued_under_the_tasks_old_names_are_passed_on_not_refused(monkeypatch):
+    from partnership.celery import app
+    from partnership.notifications import tasks as notification_tasks
+    from referrals import tasks  # noqa: F401 — registers the old names
+
+    passed_on = []
+    monkeypatch.setattr(notification_tasks.send_notification, "delay", passed_on.append)
+    app.tasks["referrals.send_notification"].run("7b8c1f0e-0000-4000-8000-000000000001")
+    assert passed_on == ["7b8c1f0e-0000-4000-8000-000000000001"]
+    for name in ("referrals.send_notifications", "referrals.relay_pending_notifications",
+                 "referrals.send_daily_digests"):
+        assert name in app.tasks

@@ -100,6 +100,18 @@ def test_the_referrer_is_offered_cancel_while_open_and_sending_on_once_declined(
     referral.refresh_from_db()
     offered = permissions.actions_on(personas.referrer, referral)
     assert offered.reroute and not offered.cancel
+    assert permissions.can_reroute(personas.referrer, referral) and permissions.can_reroute(personas.manager, referral)
+    assert not permissions.can_cancel(personas.referrer, referral)  # declined: nothing left to cancel
+    assert not permissions.can_reroute(personas.coordinator, referral)
+
+
+def test_the_receiving_coordinator_acts_on_a_referral_and_nobody_else_does(personas, carers, sent_prescription):
+    referral = _referral(sent_prescription, personas)
+    assert permissions.can_act_on(personas.coordinator, referral)
+    for other in (personas.referrer, personas.outsider, personas.manager, carers.other):
+        assert not permissions.can_act_on(other, referral)
+    assert permissions.can_cancel(personas.referrer, referral)
+    assert not permissions.can_cancel(personas.coordinator, referral)
 
 
 def test_a_second_coordinator_of_the_service_may_work_it(personas, sent_prescription):
