@@ -10,6 +10,10 @@ from django.db import models
 from django.db.models import Case, Q, When
 from django.urls import reverse
 
+# organisations.Membership.Status.ACTIVE, named here because the core may not import the apps
+# (tests/partnership/test_current_partnership.py holds the two together).
+ACTIVE_MEMBERSHIP = "active"
+
 
 class UserManager(BaseUserManager["User"]):
     use_in_migrations = True
@@ -71,7 +75,8 @@ class User(AbstractUser):
     def works_in_a_partnership(self) -> bool:
         """Staff of a member organisation (any role), a partnership manager, or a site administrator —
         rather than a carer. `staff_roles` is the reverse of organisations' StaffRole: a name, not an import."""
-        return self.is_superuser or self.staff_roles.exists() or self.managed_partnerships.exists()
+        return (self.is_superuser or self.managed_partnerships.exists()
+                or self.staff_roles.filter(membership__status=ACTIVE_MEMBERSHIP).exists())
 
 
 class PartnershipQuerySet(models.QuerySet):
@@ -96,9 +101,9 @@ class PartnershipQuerySet(models.QuerySet):
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated:
             # Reverse names of the apps' models (organisations' memberships and staff roles, the referral
-            # hub's carers): names, not imports. "active" is organisations.Membership.Status.ACTIVE.
+            # hub's carers): names, not imports.
             theirs = self.filter(
-                Q(memberships__staff_roles__user=user, memberships__status="active")
+                Q(memberships__staff_roles__user=user, memberships__status=ACTIVE_MEMBERSHIP)
                 | Q(managers__user=user) | Q(carers__user=user)
             )  # rows repeat through the joins; only the first is read
             configured = settings.PARTNERSHIP_SLUG

@@ -85,6 +85,14 @@ def referring_organisations(*, user, partnership: Partnership) -> list[Organisat
     )
 
 
+def may_send(user, draft) -> bool:
+    """The draft's writer, still a frontline worker of the organisation it is written for (a role ended
+    since the draft was saved ends the right to send it)."""
+    return (user.is_authenticated and draft.referrer_id == user.pk
+            and any(organisation.pk == draft.referring_organisation_id
+                    for organisation in referring_organisations(user=user, partnership=draft.partnership)))
+
+
 def manages(user, partnership: Partnership | int) -> bool:
     """The one spelling of "is a manager of this partnership"."""
     if not user.is_authenticated:

@@ -183,8 +183,9 @@ def prescription_send(*, draft: Prescription, actor, service_ids: list, today: d
         draft = Prescription.objects.select_for_update().get(pk=draft.pk)
         if draft.status == Prescription.Status.SENT:
             return draft
-        if draft.referrer_id != actor.pk:
-            raise ReferralError("Only the person who wrote this prescription can send it")
+        if not permissions.may_send(actor, draft):
+            raise ReferralError("Only the person who wrote this prescription, as a frontline worker of its "
+                                "organisation, can send it")
         kept = draft.draft
         data = kept.answers
         if not data.get("consent_given"):

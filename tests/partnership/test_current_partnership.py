@@ -80,3 +80,10 @@ def test_the_directory_and_the_feed_are_the_addresses_partnership_whoever_is_sig
     request = _resolve(staff)
     assert request.partnership == second
     assert request.public_partnership == partnership
+
+
+def test_the_cores_name_for_an_active_membership_is_the_directorys():
+    from organisations.models import Membership
+    from partnership.models import ACTIVE_MEMBERSHIP
+
+    assert ACTIVE_MEMBERSHIP == Membership.Status.ACTIVE

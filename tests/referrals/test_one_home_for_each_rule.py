@@ -158,3 +158,14 @@ def test_overdue_is_worked_out_in_one_place():
              if re.search(r"overdue_before\(|created_at__date__lt", line)
              and not (path.name == "models.py" and "def overdue" in path.read_text())]
     assert found == []
+
+
+def test_a_frontline_worker_whose_organisation_has_left_cannot_send_their_old_draft(client, personas, directory,
+                                                                                   write_prescription):
+    client.force_login(personas.referrer)
+    draft = write_prescription()
+    personas.gp_practice.memberships.update(status="left")
+    with pytest.raises(services.ReferralError):
+        services.prescription_send(draft=draft, actor=personas.referrer, service_ids=[directory.breaks.pk])
+    draft.refresh_from_db()
+    assert draft.status == "draft"
