@@ -1,4 +1,5 @@
-"""Middleware of the whole site: the partnership a request is about, and the Content-Security-Policy."""
+"""Middleware of the whole site: the partnership a request is about, the Content-Security-Policy and the
+Permissions-Policy."""
 
 from __future__ import annotations
 
@@ -42,6 +43,10 @@ class ContentSecurityPolicyMiddleware:
         "font-src 'self'; connect-src 'self'; frame-ancestors 'none'; form-action 'self'; "
         "base-uri 'self'; object-src 'none'"
     )
+    # Nothing here needs a camera, a microphone, a location or a payment: no page, and nothing injected
+    # into one, may ask for them.
+    PERMISSIONS = ("camera=(), microphone=(), geolocation=(), payment=(), usb=(), serial=(), bluetooth=(), "
+                   "display-capture=(), fullscreen=(self)")
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -51,4 +56,5 @@ class ContentSecurityPolicyMiddleware:
         # Django's admin (for the few superusers) relies on inline styles; every other page is strict.
         if not request.path.startswith("/admin/"):
             response.headers.setdefault("Content-Security-Policy", self.POLICY)
+        response.headers.setdefault("Permissions-Policy", self.PERMISSIONS)
         return response
