@@ -32,6 +32,22 @@ def current_partnership(request: HttpRequest, *, public: bool = False) -> Partne
     return partnership
 
 
+class NoStoreForSignedInMiddleware:
+    """`Cache-Control: no-store` on every page shown to someone signed in: surgeries share computers, and a
+    page with a carer's details must not come back from the browser's cache (or the back button) after
+    the GP has signed out. Public pages (the directory, the feed) stay cacheable."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            response.headers["Cache-Control"] = "no-store, private"
+        return response
+
+
 class ContentSecurityPolicyMiddleware:
     """A strict Content-Security-Policy: no inline script or style, nothing from other origins.
 

@@ -190,6 +190,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "partnership.middleware.CurrentPartnershipMiddleware",
+    "partnership.middleware.NoStoreForSignedInMiddleware",
     "partnership.middleware.ContentSecurityPolicyMiddleware",
 ]
 
