@@ -6,6 +6,10 @@ STAMP := $(VENV)/.installed-stamp
 # The suite runs on PostgreSQL and a real Redis; pytest-django creates its own test database.
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/partnership_hub
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
+# Security lint: bandit fails on a medium or high finding in our code ([tool.bandit] in pyproject.toml);
+# ruff's S rules run with the rest of `ruff check`.
+SECURITY_LINT = $(BIN)/bandit -q -c pyproject.toml -r partnership organisations referrals demo manage.py \
+  --severity-level medium
 
 .PHONY: help install run serve test test-fast e2e chromium vendor screenshots worker beat benchmark-notifications lint lock clean
 
@@ -43,10 +47,14 @@ chromium:
 
 test: install chromium
 	$(BIN)/lint-imports --no-cache
+	$(SECURITY_LINT)
+	$(BIN)/ruff check .
 	DATABASE_URL=$(TEST_DATABASE_URL) TEST_REDIS_URL=$(TEST_REDIS_URL) $(BIN)/pytest -n 2 --dist loadgroup -q
 
 test-fast: install
 	$(BIN)/lint-imports --no-cache
+	$(SECURITY_LINT)
+	$(BIN)/ruff check .
 	DATABASE_URL=$(TEST_DATABASE_URL) TEST_REDIS_URL=$(TEST_REDIS_URL) $(BIN)/pytest -q -m "not e2e"
 
 e2e: install chromium

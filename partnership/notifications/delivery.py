@@ -86,7 +86,7 @@ def backoff_seconds(attempts: int) -> int:
     """Exponential backoff with full jitter: 10 s, 20 s, 40 s ... capped at ten minutes, spread at random
     so that messages which failed together are not all retried together."""
     ceiling = min(600, 10 * 2 ** max(attempts - 1, 0))
-    return max(1, round(random.uniform(ceiling / 2, ceiling)))
+    return max(1, round(random.uniform(ceiling / 2, ceiling)))  # noqa: S311  # nosec B311  # jitter, not a secret
 
 
 def _finish(notification: Notification, status: str, *, error: str = "", provider_id: str = "",
