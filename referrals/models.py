@@ -299,6 +299,8 @@ class Prescription(models.Model):
         return age_on(self.carer_date_of_birth, today or timezone.localdate())
 
 
+# A referral still being worked (the rest are Referral.FINISHED). Spelled as values, not Referral.Status,
+# because the partial unique constraint needs it while the class is built; a test holds the two together.
 OPEN_STATUSES = ("sent", "accepted", "in_contact")
 
 
@@ -391,7 +393,7 @@ class Referral(models.Model):
         Action.RECORD_CONTACT_ATTEMPT: ({Status.ACCEPTED}, None),
         Action.MARK_IN_CONTACT: ({Status.ACCEPTED}, Status.IN_CONTACT),
         Action.CLOSE: ({Status.ACCEPTED, Status.IN_CONTACT}, Status.CLOSED),
-        Action.CANCEL: ({Status.SENT, Status.ACCEPTED, Status.IN_CONTACT}, Status.WITHDRAWN),
+        Action.CANCEL: (set(OPEN_STATUSES), Status.WITHDRAWN),
         Action.REROUTE: ({Status.DECLINED}, None),
     }
     FINISHED = (Status.CLOSED, Status.DECLINED, Status.WITHDRAWN)

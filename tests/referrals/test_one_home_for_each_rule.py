@@ -169,3 +169,10 @@ def test_a_frontline_worker_whose_organisation_has_left_cannot_send_their_old_dr
         services.prescription_send(draft=draft, actor=personas.referrer, service_ids=[directory.breaks.pk])
     draft.refresh_from_db()
     assert draft.status == "draft"
+
+
+def test_every_status_is_either_open_or_finished_and_none_is_both():
+    from referrals.models import OPEN_STATUSES
+
+    assert set(OPEN_STATUSES) | set(Referral.FINISHED) == set(Referral.Status.values)
+    assert not set(OPEN_STATUSES) & set(Referral.FINISHED)
